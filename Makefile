@@ -1,0 +1,57 @@
+# ticket-router – developer and CI entry points. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+LOCAL := deploy/local
+PYTEST_ARGS ?=
+
+.PHONY: help install infra lint test test-unit test-integration demo up down status bench clean
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@echo "==> Python environment in $(VENV) (pip caches wheels; the first run downloads torch)"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --progress-bar off -e '.[dev]'
+	@touch $@
+
+install: $(STAMP) ## create .venv and install the project with its dev tools
+
+infra: $(STAMP) ## fetch the Kafka jars (Maven Central, cached) and install Redis (Debian) if absent
+	$(LOCAL)/kafka.sh fetch
+	$(LOCAL)/redis.sh install
+
+up: infra ## start local Kafka (KRaft) and Redis on 127.0.0.1
+	$(LOCAL)/kafka.sh up
+	$(LOCAL)/redis.sh up
+
+down: ## stop local Kafka and Redis
+	-$(LOCAL)/kafka.sh down
+	-$(LOCAL)/redis.sh down
+
+status: ## show whether local Kafka and Redis are running
+	-$(LOCAL)/kafka.sh status
+	-$(LOCAL)/redis.sh status
+
+lint: $(STAMP) ## ruff (lint + format check) and mypy strict on models/ and router/
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test-unit: $(STAMP) ## fast unit tests (no broker)
+	$(BIN)/pytest tests/unit -q $(PYTEST_ARGS)
+
+test-integration: infra ## integration tests against real Kafka 4.x and Redis (started if needed)
+	$(BIN)/pytest tests/integration -q $(PYTEST_ARGS)
+
+test: install infra lint test-unit test-integration ## everything CI runs: install, lint, unit and integration tests
+
+clean: down ## remove local state (broker data, logs); keeps the jar cache
+	rm -rf .local

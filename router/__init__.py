@@ -1,0 +1,1 @@
+"""The pure decision core: state, policies, explanations. Imports only models and the standard library."""

@@ -1,0 +1,1 @@
+"""Edge adapters: the Faust application, Redis mirror, metrics, CLI and offline tools."""

@@ -1,0 +1,1 @@
+"""The ticket-router command line."""

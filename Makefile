@@ -10,16 +10,14 @@ STAMP := $(VENV)/.installed
 LOCAL := deploy/local
 PYTEST_ARGS ?=
 
-.PHONY: help install infra lint test test-unit test-integration demo up down status bench clean
+.PHONY: help install infra lint test test-unit test-integration demo up down status bench clean schemas
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
-	@echo "==> Python environment in $(VENV) (pip caches wheels; the first run downloads torch)"
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet --progress-bar off -e '.[dev]'
+$(STAMP): pyproject.toml deploy/local/python-env.sh
+	@echo "==> Python environment in $(VENV)"
+	PYTHON=$(PYTHON) $(LOCAL)/python-env.sh $(VENV)
 	@touch $@
 
 install: $(STAMP) ## create .venv and install the project with its dev tools

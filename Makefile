@@ -51,5 +51,11 @@ test-integration: infra ## integration tests against real Kafka 4.x and Redis (s
 
 test: install infra lint test-unit test-integration ## everything CI runs: install, lint, unit and integration tests
 
+demo: up ## local Kafka + Redis + worker + load generator: watch the router even out two agents' queues
+	$(LOCAL)/demo.sh
+
+bench: up ## run every benchmark and print its figures (takes several minutes)
+	@for b in benchmarks/bench_*.py; do echo "==> $$b"; $(PY) $$b || exit 1; done
+
 clean: down ## remove local state (broker data, logs); keeps the jar cache
 	rm -rf .local

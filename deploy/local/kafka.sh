@@ -258,7 +258,7 @@ cmd_up() {
     setsid nohup "$JAVA" $HEAP_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError \
         -Djava.awt.headless=true -Dlog4j2.configurationFile="$KAFKA_DIR/log4j2.properties" \
         -Dkafka.logs.dir="$LOG_DIR" -cp "$LIB_DIR/*" kafka.Kafka "$CONFIG" \
-        </dev/null >>"$LOG" 2>&1 &
+        </dev/null >>"$LOG" 2>&1 9>&- &
     pid=$!
     echo "$pid" >"$PIDFILE"
     say "started pid $pid, waiting up to ${START_TIMEOUT}s for a metadata round-trip on $HOST:$PORT ..."
@@ -330,13 +330,22 @@ cmd_logs() {
     tail -n "$n" "${follow[@]}" "$LOG"
 }
 
+# Serialise up/down between concurrent callers (e.g. two test sessions sharing one clone).
+with_lock() {
+    if command -v flock >/dev/null 2>&1; then
+        mkdir -p "$KAFKA_DIR"
+        exec 9>"$KAFKA_DIR/.lock"
+        flock -w 300 9 || die "another kafka.sh/redis.sh call holds $KAFKA_DIR/.lock for 300s; retry later."
+    fi
+}
+
 main() {
     local cmd="${1:-}"
     [[ $# -gt 0 ]] && shift
     case "$cmd" in
     fetch) cmd_fetch ;;
-    up) cmd_up ;;
-    down) cmd_down ;;
+    up) with_lock && cmd_up ;;
+    down) with_lock && cmd_down ;;
     status) cmd_status ;;
     logs) cmd_logs "$@" ;;
     -h | --help | help) usage ;;

@@ -116,7 +116,7 @@ cmd_up() {
     echo "==== $(date -u +%FT%TZ) redis.sh up on $HOST:$PORT ====" >>"$LOG"
     redis-server --bind "$HOST" --port "$PORT" --daemonize yes --pidfile "$PIDFILE" \
         --logfile "$LOG" --dir "$REDIS_DIR" --save "" --appendonly no --protected-mode yes \
-        >>"$LOG" 2>&1 || {
+        >>"$LOG" 2>&1 9>&- || {
         log_tail
         die "redis-server failed to start (log tail above, full log $LOG)."
     }
@@ -169,12 +169,21 @@ cmd_status() {
     return 1
 }
 
+# Serialise up/down between concurrent callers (e.g. two test sessions sharing one clone).
+with_lock() {
+    if command -v flock >/dev/null 2>&1; then
+        mkdir -p "$REDIS_DIR"
+        exec 9>"$REDIS_DIR/.lock"
+        flock -w 300 9 || die "another kafka.sh/redis.sh call holds $REDIS_DIR/.lock for 300s; retry later."
+    fi
+}
+
 main() {
     local cmd="${1:-}"
     case "$cmd" in
     install) cmd_install ;;
-    up) cmd_up ;;
-    down) cmd_down ;;
+    up) with_lock && cmd_up ;;
+    down) with_lock && cmd_down ;;
     status) cmd_status ;;
     -h | --help | help) usage ;;
     "")

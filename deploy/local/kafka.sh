@@ -263,7 +263,7 @@ cmd_up() {
     echo "$pid" >"$PIDFILE"
     say "started pid $pid, waiting up to ${START_TIMEOUT}s for a metadata round-trip on $HOST:$PORT ..."
     local rc=0
-    admin wait --bootstrap "$HOST:$PORT" --timeout "$START_TIMEOUT" --pid "$pid" || rc=$?
+    admin wait --bootstrap "$HOST:$PORT" --timeout "$START_TIMEOUT" --pid "$pid" >/dev/null || rc=$?
     if [[ $rc -ne 0 ]]; then
         log_tail "$LOG" 40
         if kill -0 "$pid" 2>/dev/null; then

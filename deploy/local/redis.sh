@@ -58,7 +58,7 @@ port_owner() {
 # A real PING over the Redis protocol (no redis-cli needed); succeeds on +PONG.
 ping() {
     local reply
-    exec 3<>"/dev/tcp/$HOST/$PORT" 2>/dev/null || return 1
+    { exec 3<>"/dev/tcp/$HOST/$PORT"; } 2>/dev/null || return 1
     printf 'PING\r\n' >&3
     IFS= read -r -t 2 reply <&3 || reply=""
     exec 3>&-

@@ -61,7 +61,7 @@ class ProcessExitedError(KafkaNotReadyError):
 
 async def describe_kafka(bootstrap: str, *, request_timeout: float = 5.0) -> ClusterInfo:
     """One metadata round-trip (describe cluster + list topics); raises on any failure."""
-    from aiokafka.admin import AIOKafkaAdminClient
+    from aiokafka.admin import AIOKafkaAdminClient  # type: ignore[import-untyped]
 
     timeout_ms = max(int(request_timeout * 1000), 1000)
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=timeout_ms)

@@ -218,6 +218,9 @@ logger.clients.name = org.apache.kafka.clients
 logger.clients.level = WARN
 logger.statechange.name = state.change.logger
 logger.statechange.level = WARN
+# the full config dumps (thousands of lines per start) add nothing locally
+logger.config.name = org.apache.kafka.common.config.AbstractConfig
+logger.config.level = WARN
 EOF
 }
 

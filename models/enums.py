@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 __all__ = [
     "AgentStatus",
@@ -10,10 +10,12 @@ __all__ = [
     "CustomerTier",
     "HelpdeskPriority",
     "Proficiency",
+    "Resolution",
+    "RouterEventKind",
 ]
 
 
-class AgentStatus(str, Enum):
+class AgentStatus(StrEnum):
     """Availability of a human (or automated) support agent."""
 
     ONLINE = "online"
@@ -21,7 +23,7 @@ class AgentStatus(str, Enum):
     OFFLINE = "offline"
 
 
-class Proficiency(str, Enum):
+class Proficiency(StrEnum):
     """How well an agent masters a skill; ordered basic < intermediate < advanced."""
 
     BASIC = "basic"
@@ -41,7 +43,7 @@ _PROFICIENCY_LEVEL = {
 }
 
 
-class CustomerTier(str, Enum):
+class CustomerTier(StrEnum):
     """Commercial tier of the customer who opened a ticket."""
 
     TRIAL = "trial"
@@ -50,7 +52,7 @@ class CustomerTier(str, Enum):
     VIP = "vip"
 
 
-class HelpdeskPriority(str, Enum):
+class HelpdeskPriority(StrEnum):
     """Priority as set by the helpdesk (or the customer) before triage."""
 
     LOW = "low"
@@ -59,7 +61,7 @@ class HelpdeskPriority(str, Enum):
     URGENT = "urgent"
 
 
-class Channel(str, Enum):
+class Channel(StrEnum):
     """Where the ticket came from."""
 
     EMAIL = "email"
@@ -68,3 +70,25 @@ class Channel(str, Enum):
     PHONE = "phone"
     API = "api"
     SOCIAL = "social"
+
+
+class Resolution(StrEnum):
+    """How a ticket was closed."""
+
+    SOLVED = "solved"
+    DUPLICATE = "duplicate"
+    SPAM = "spam"
+    CANCELLED = "cancelled"
+    UNRESPONSIVE = "unresponsive"
+    OTHER = "other"
+
+
+class RouterEventKind(StrEnum):
+    """What a ``router-events`` audit record reports."""
+
+    QUEUED = "queued"
+    RELAXED = "relaxed"
+    ESCALATED = "escalated"
+    REROUTED = "rerouted"
+    REJECTED = "rejected"
+    SLA_WARNING = "sla_warning"

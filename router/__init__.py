@@ -1,1 +1,4 @@
-"""The pure decision core: state, policies, explanations. Imports only models and the standard library."""
+"""The pure decision core: state, policies, explanations.
+
+Imports only models and the standard library.
+"""

@@ -41,12 +41,7 @@ def new_event_id() -> str:
 class Payload(BaseModel):
     """Base of nested (non-event) parts: immutable, unknown fields ignored."""
 
-    model_config = ConfigDict(
-        extra="ignore",
-        frozen=True,
-        ser_json_bytes="base64",
-        val_json_bytes="base64",
-    )
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
 
 class Event(Payload):

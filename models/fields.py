@@ -8,15 +8,26 @@ normalised to UTC; they travel as ISO-8601 strings.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 __all__ = [
     "MAX_ID_LENGTH",
     "MAX_TENANT_LENGTH",
     "AgentId",
+    "Base64Bytes",
     "CategoryName",
     "EventId",
     "LanguageCode",
@@ -74,3 +85,27 @@ def to_utc(value: datetime) -> datetime:
 
 UtcDatetime = Annotated[AwareDatetime, AfterValidator(to_utc)]
 """A timezone-aware datetime, normalised to UTC (naive datetimes are rejected)."""
+
+
+def _from_base64(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError("expected standard base64 text") from None
+    return value
+
+
+def _to_base64(value: bytes) -> str:
+    return base64.b64encode(value).decode("ascii")
+
+
+Base64Bytes = Annotated[
+    bytes,
+    BeforeValidator(_from_base64),
+    PlainSerializer(
+        lambda b: base64.b64encode(b).decode("ascii"), return_type=str, when_used="json"
+    ),
+    WithJsonSchema({"type": "string", "contentEncoding": "base64"}),
+]
+"""Bytes that travel as standard (RFC 4648, padded) base64 text in JSON."""

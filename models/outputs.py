@@ -10,7 +10,7 @@ from pydantic import ConfigDict, Field, JsonValue, StringConstraints
 
 from models.enums import RouterEventKind
 from models.envelope import Event, Payload
-from models.fields import AgentId, CategoryName, LanguageCode, TicketId
+from models.fields import AgentId, Base64Bytes, CategoryName, LanguageCode, TicketId
 from models.triage import TriageDetails
 
 __all__ = [
@@ -122,8 +122,8 @@ class DeadLetter(Event):
 
     event_type: ClassVar[str] = "dead-letter"
 
-    original: bytes = Field(max_length=MAX_DEAD_LETTER_ORIGINAL_BYTES)
-    original_key: bytes | None = Field(default=None, max_length=1024)
+    original: Base64Bytes = Field(max_length=MAX_DEAD_LETTER_ORIGINAL_BYTES)
+    original_key: Base64Bytes | None = Field(default=None, max_length=1024)
     original_size: int = Field(ge=0, description="Size of the source message in bytes.")
     original_truncated: bool = False
     source_topic: Annotated[str, StringConstraints(min_length=1, max_length=249)]

@@ -1,0 +1,141 @@
+"""Create and inspect the catalogue's topics on a broker (aiokafka's admin client).
+
+:func:`ensure_topics` is idempotent: it creates the topics that are missing and reports
+the ones that exist, warning when an existing topic's partition count differs from the
+catalogue's (it never changes existing topics).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from streams.topics import Topic, TopicCatalogue
+
+__all__ = ["TopicAdminError", "TopicState", "describe_topics", "ensure_topics"]
+
+_TOPIC_ALREADY_EXISTS = 36
+
+Action = Literal["created", "exists", "missing"]
+
+
+class TopicAdminError(Exception):
+    """The broker could not be reached or refused a topic operation."""
+
+    retriable = True
+
+
+@dataclass(frozen=True, slots=True)
+class TopicState:
+    """One catalogue topic on the broker."""
+
+    topic: Topic
+    action: Action
+    partitions: int | None
+    """Partition count on the broker (None when missing)."""
+
+    @property
+    def warning(self) -> str | None:
+        """Why this topic needs attention, or None."""
+        if self.partitions is not None and self.partitions != self.topic.partitions:
+            return (
+                f"{self.topic.name} has {self.partitions} partitions, the catalogue wants "
+                f"{self.topic.partitions}: all topics must share one count (co-partitioning); "
+                "recreate it, or run with --partitions matching the existing topics"
+            )
+        return None
+
+
+async def _admin(bootstrap: str, request_timeout: float) -> Any:
+    from aiokafka.admin import AIOKafkaAdminClient  # type: ignore[import-untyped]
+
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=bootstrap, request_timeout_ms=max(int(request_timeout * 1000), 1000)
+    )
+    try:
+        await asyncio.wait_for(admin.start(), request_timeout)
+    except Exception as exc:
+        await admin.close()
+        raise TopicAdminError(
+            f"cannot reach Kafka at {bootstrap} ({type(exc).__name__}: {exc}); start it with "
+            "'ticket-router dev up' or pass --bootstrap / TICKET_ROUTER_KAFKA_BOOTSTRAP"
+        ) from exc
+    return admin
+
+
+async def _partition_counts(admin: Any, names: list[str], request_timeout: float) -> dict[str, int]:
+    described = await asyncio.wait_for(admin.describe_topics(names), request_timeout)
+    counts: dict[str, int] = {}
+    for entry in described:
+        if entry.get("error_code", 0) == 0:
+            counts[entry["topic"]] = len(entry.get("partitions", []))
+    return counts
+
+
+async def describe_topics(
+    bootstrap: str, catalogue: TopicCatalogue, *, request_timeout: float = 15.0
+) -> list[TopicState]:
+    """Which catalogue topics exist on the broker, with their partition counts."""
+    admin = await _admin(bootstrap, request_timeout)
+    try:
+        topics = list(catalogue)
+        existing = set(await asyncio.wait_for(admin.list_topics(), request_timeout))
+        present = [t.name for t in topics if t.name in existing]
+        counts = await _partition_counts(admin, present, request_timeout) if present else {}
+    finally:
+        await admin.close()
+    return [
+        TopicState(t, "exists" if t.name in existing else "missing", counts.get(t.name))
+        for t in topics
+    ]
+
+
+async def ensure_topics(
+    bootstrap: str, catalogue: TopicCatalogue, *, request_timeout: float = 30.0
+) -> list[TopicState]:
+    """Create the missing catalogue topics; report each as ``created`` or ``exists``."""
+    from aiokafka.admin import NewTopic
+
+    admin = await _admin(bootstrap, request_timeout)
+    try:
+        topics = list(catalogue)
+        existing = set(await asyncio.wait_for(admin.list_topics(), request_timeout))
+        missing = [t for t in topics if t.name not in existing]
+        created: set[str] = set()
+        if missing:
+            response = await asyncio.wait_for(
+                admin.create_topics(
+                    [
+                        NewTopic(
+                            t.name,
+                            t.partitions,
+                            t.replication_factor,
+                            topic_configs=t.spec.configs(),
+                        )
+                        for t in missing
+                    ],
+                    timeout_ms=int(request_timeout * 1000),
+                ),
+                request_timeout,
+            )
+            failures = []
+            for name, code, *rest in response.topic_errors:
+                if code == 0:
+                    created.add(name)
+                elif code != _TOPIC_ALREADY_EXISTS:  # created concurrently: fine
+                    message = rest[0] if rest else ""
+                    failures.append(f"{name}: error {code} {message}".strip())
+            if failures:
+                raise TopicAdminError(
+                    "Kafka refused to create topics: "
+                    + "; ".join(failures)
+                    + " (check --replication-factor against the broker count and the ACLs)"
+                )
+        counts = await _partition_counts(admin, [t.name for t in topics], request_timeout)
+    finally:
+        await admin.close()
+    return [
+        TopicState(t, "created" if t.name in created else "exists", counts.get(t.name))
+        for t in topics
+    ]

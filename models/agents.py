@@ -35,4 +35,6 @@ class AgentStatusChanged(Event):
     automated: bool = Field(
         default=False, description="True for an AI resolver rather than a human agent."
     )
-    version: int = Field(ge=0, description="Monotonic per agent; older versions are ignored.")
+    version: int = Field(
+        ge=0, le=2**63 - 1, description="Monotonic per agent; older versions are ignored."
+    )

@@ -49,7 +49,12 @@ _MAX_SHOWN = 64
 
 def encode(event: Event) -> bytes:
     """The event as compact JSON bytes."""
-    return orjson.dumps(event.model_dump(mode="json"))
+    try:
+        return orjson.dumps(event.model_dump(mode="json"))
+    except TypeError:
+        # orjson refuses integers beyond 64 bits, which only an Explanation's open-ended
+        # extra keys can hold; pydantic's own serialiser writes them.
+        return event.model_dump_json().encode("utf-8")
 
 
 def encode_key(event: Event) -> bytes:

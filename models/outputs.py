@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from typing import Annotated, ClassVar
 
-from pydantic import ConfigDict, Field, JsonValue, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from models.enums import RouterEventKind
 from models.envelope import Event, Payload
@@ -33,6 +33,13 @@ default 1 MB message limit after base64 encoding."""
 _Name = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 _Text = Annotated[str, StringConstraints(max_length=4_000)]
 _Finite = Annotated[float, Field(allow_inf_nan=False)]
+_Detail = (
+    Annotated[str, StringConstraints(max_length=500)]
+    | bool
+    | Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
+    | _Finite
+    | None
+)
 _TENANT_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:/-]{0,127}$")
 
 
@@ -95,10 +102,12 @@ class TicketAssigned(Event):
     automated: bool = Field(default=False, description="The agent is an AI resolver.")
     policy: _Name
     step: _Name = Field(default="strict", description="Relaxation step, or 'strict'.")
-    attempt: int = Field(default=1, ge=1, description="1 for the first assignment, then +1.")
+    attempt: int = Field(
+        default=1, ge=1, le=1_000_000, description="1 for the first assignment, then +1."
+    )
     explanation: Explanation = Field(default_factory=Explanation)
     triage: TriageSummary | None = None
-    waited_ms: int = Field(ge=0, description="Time from arrival to this decision.")
+    waited_ms: int = Field(ge=0, le=2**63 - 1, description="Time from arrival to this decision.")
 
 
 class RouterEvent(Event):
@@ -110,7 +119,11 @@ class RouterEvent(Event):
     ticket_id: TicketId | None = None
     agent_id: AgentId | None = None
     reason: Annotated[str, StringConstraints(max_length=500)] | None = None
-    details: dict[_Name, JsonValue] = Field(default_factory=dict, max_length=64)
+    details: dict[_Name, _Detail | list[_Detail]] = Field(
+        default_factory=dict,
+        max_length=64,
+        description="Extra facts: strings, numbers, booleans, null, or lists of them.",
+    )
 
 
 class DeadLetter(Event):
@@ -124,11 +137,13 @@ class DeadLetter(Event):
 
     original: Base64Bytes = Field(max_length=MAX_DEAD_LETTER_ORIGINAL_BYTES)
     original_key: Base64Bytes | None = Field(default=None, max_length=1024)
-    original_size: int = Field(ge=0, description="Size of the source message in bytes.")
+    original_size: int = Field(
+        ge=0, le=2**63 - 1, description="Size of the source message in bytes."
+    )
     original_truncated: bool = False
     source_topic: Annotated[str, StringConstraints(min_length=1, max_length=249)]
-    source_partition: int = Field(ge=0)
-    source_offset: int = Field(ge=0)
+    source_partition: int = Field(ge=0, le=2**31 - 1)
+    source_offset: int = Field(ge=0, le=2**63 - 1)
     error: _Text
     error_class: _Name
 

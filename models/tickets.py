@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar
 
-from pydantic import Field, PositiveInt, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from models.enums import Channel, CustomerTier, HelpdeskPriority, Resolution
 from models.envelope import Event, Payload
@@ -45,7 +45,7 @@ class SlaPolicy(Payload):
     """The service-level target the helpdesk applies to this ticket."""
 
     name: Annotated[str, StringConstraints(min_length=1, max_length=128)]
-    first_response_seconds: PositiveInt | None = Field(
+    first_response_seconds: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = Field(
         default=None, description="Target time to first response, from created_at."
     )
     due_at: UtcDatetime | None = Field(

@@ -51,7 +51,7 @@ class TriageDetails(Payload):
     )
     flags: tuple[_Note, ...] = Field(default=(), max_length=32)
     reasons: tuple[_Note, ...] = Field(default=(), max_length=32)
-    model_version: int = Field(default=0, ge=0)
+    model_version: int = Field(default=0, ge=0, le=2**31 - 1)
 
 
 class TicketTriaged(Event):

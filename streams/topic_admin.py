@@ -65,12 +65,19 @@ async def _admin(bootstrap: str, request_timeout: float) -> Any:
 
 
 async def _partition_counts(admin: Any, names: list[str], request_timeout: float) -> dict[str, int]:
-    described = await asyncio.wait_for(admin.describe_topics(names), request_timeout)
-    counts: dict[str, int] = {}
-    for entry in described:
-        if entry.get("error_code", 0) == 0:
-            counts[entry["topic"]] = len(entry.get("partitions", []))
-    return counts
+    """Partition count per topic, waiting briefly for just-created topics' metadata."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + request_timeout
+    while True:
+        described = await asyncio.wait_for(admin.describe_topics(names), request_timeout)
+        counts = {
+            entry["topic"]: len(entry["partitions"])
+            for entry in described
+            if entry.get("error_code", 0) == 0 and entry.get("partitions")
+        }
+        if len(counts) == len(set(names)) or loop.time() >= deadline:
+            return counts
+        await asyncio.sleep(0.2)
 
 
 async def describe_topics(

@@ -154,7 +154,8 @@ def _create(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     warnings = 0
     for state in states:
-        print(f"{state.action:<8} {state.topic.name} ({state.partitions} partitions)")
+        count = "count not reported" if state.partitions is None else state.partitions
+        print(f"{state.action:<8} {state.topic.name} ({count} partitions)")
         if state.warning:
             warnings += 1
             print(f"warning: {state.warning}")

@@ -14,9 +14,10 @@ regenerates, ``ticket-router schemas check`` (and a unit test) fails when stale.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
+from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from models import SCHEMA_VERSION, encode
@@ -77,7 +78,9 @@ def _channel(spec: TopicSpec, catalogue: TopicCatalogue, message: str) -> dict[s
 def asyncapi_document() -> dict[str, Any]:
     """The AsyncAPI 3.0 document of every topic (default catalogue: no prefix, 6 partitions)."""
     catalogue = TopicCatalogue()
-    models = [(spec.value_model, "validation") for spec in TOPICS]
+    models: list[tuple[type[BaseModel], Literal["validation"]]] = [
+        (spec.value_model, "validation") for spec in TOPICS
+    ]
     _, top = models_json_schema(models, ref_template="#/components/schemas/{model}")
     example_payloads = {name: event.model_dump(mode="json") for name, event in examples().items()}
     channels: dict[str, Any] = {}

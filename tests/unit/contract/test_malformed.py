@@ -82,6 +82,23 @@ def test_wrong_type_is_not_coerced() -> None:
     assert "greater than or equal to 0" in str(_decode_bad(AgentStatusChanged, payload))
 
 
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (True, "got true"),
+        (None, "got null"),
+        (2.5, "got 2.5"),
+        (-(2**70), "got -1180591620717411303424"),
+        (10**100, "got " + "1" + "0" * 63 + "..."),
+    ],
+)
+def test_offending_scalars_are_shown_in_json_terms(value: object, shown: str) -> None:
+    payload = _payload("agent-status") | {"agent_id": value}
+    err = _decode_bad(AgentStatusChanged, json.dumps(payload).encode())
+    assert err.field == "agent_id"
+    assert str(err).endswith(shown)
+
+
 def test_bad_json() -> None:
     err = _decode_bad(TicketCreated, b'{"tenant": "acme", ')
     assert isinstance(err, MalformedJson)

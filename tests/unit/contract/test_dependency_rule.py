@@ -52,8 +52,8 @@ def test_walk_finds_the_contract_modules() -> None:
     assert "router" in found
 
 
-def test_models_and_router_import_no_io_stack() -> None:
-    modules = _all_modules()
+def _forbidden_after_importing(modules: list[str]) -> list[str]:
+    """Top-level forbidden packages in sys.modules after importing ``modules`` afresh."""
     code = (
         "import importlib, json, sys\n"
         f"for name in {modules!r}:\n"
@@ -65,8 +65,20 @@ def test_models_and_router_import_no_io_stack() -> None:
     )
     assert result.returncode == 0, result.stderr
     loaded = json.loads(result.stdout.strip().splitlines()[-1])
-    offenders = sorted(name for name in loaded if name.split(".", 1)[0] in FORBIDDEN)
-    assert not offenders, (
-        f"models/ or router/ pulled in {offenders}: keep I/O libraries in streams/ "
-        "(import them inside functions there) – see docs/architecture.md"
-    )
+    return sorted({name.split(".", 1)[0] for name in loaded} & set(FORBIDDEN))
+
+
+def test_models_and_router_import_no_io_stack() -> None:
+    modules = _all_modules()
+    offenders = _forbidden_after_importing(modules)
+    if offenders:  # name the culprits: one fresh interpreter per module
+        culprits = {m: found for m in modules if (found := _forbidden_after_importing([m]))}
+        raise AssertionError(
+            f"models/ or router/ pulled in {offenders} (by module: {culprits}); keep I/O "
+            "libraries in streams/ – see the dependency rule in docs/architecture.md"
+        )
+
+
+def test_the_check_sees_a_forbidden_import() -> None:
+    assert _forbidden_after_importing(["models", "json"]) == []
+    assert _forbidden_after_importing(["models", "asyncio"]) == ["asyncio"]

@@ -136,8 +136,21 @@ def asyncapi_document() -> dict[str, Any]:
         },
         "channels": channels,
         "operations": operations,
-        "components": {"messages": messages, "schemas": top["$defs"]},
+        "components": {"messages": messages, "schemas": _asyncapi_schema(top["$defs"])},
     }
+
+
+def _asyncapi_schema(node: Any) -> Any:
+    """JSON Schema -> AsyncAPI Schema Object: its ``discriminator`` is the property name."""
+    if isinstance(node, dict):
+        out = {key: _asyncapi_schema(value) for key, value in node.items()}
+        discriminator = out.get("discriminator")
+        if isinstance(discriminator, dict) and "propertyName" in discriminator:
+            out["discriminator"] = discriminator["propertyName"]
+        return out
+    if isinstance(node, list):
+        return [_asyncapi_schema(value) for value in node]
+    return node
 
 
 def generated_files() -> dict[str, str]:

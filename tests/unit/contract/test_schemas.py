@@ -97,3 +97,27 @@ def test_asyncapi_examples_decode() -> None:
         message = document["components"]["messages"][spec.value_model.__name__]
         payload = message["examples"][0]["payload"]
         assert decode(spec.value_model, orjson.dumps(payload)).event_type == message["title"]
+
+
+def _values_of(node: Any, key: str) -> list[Any]:
+    if isinstance(node, dict):
+        own = [node[key]] if key in node else []
+        return own + [v for value in node.values() for v in _values_of(value, key)]
+    if isinstance(node, list):
+        return [v for value in node for v in _values_of(value, key)]
+    return []
+
+
+def test_asyncapi_discriminators_are_property_names() -> None:
+    # AsyncAPI's Schema Object takes the property name, not OpenAPI's {propertyName, mapping}.
+    assert _values_of(asyncapi_document()["components"], "discriminator") == ["kind"]
+    assert json_schemas()["ticket-updated"]["properties"]["change"]["discriminator"] == {
+        "mapping": {
+            "customer_replied": "#/$defs/CustomerReplied",
+            "priority_changed": "#/$defs/PriorityChanged",
+            "reassigned": "#/$defs/Reassigned",
+            "reopened": "#/$defs/Reopened",
+            "tier_changed": "#/$defs/TierChanged",
+        },
+        "propertyName": "kind",
+    }

@@ -67,9 +67,14 @@ def decode_key(raw: bytes | None) -> str | None:
     return None if raw is None else raw.decode("utf-8", "replace")
 
 
-def decode(model_cls: type[_E], raw: bytes | bytearray | memoryview | str) -> _E:
-    """Parse and validate ``raw`` as ``model_cls``; raises :class:`InvalidEvent`."""
+def decode(model_cls: type[_E], raw: bytes | bytearray | memoryview | str | None) -> _E:
+    """Parse and validate ``raw`` as ``model_cls``; raises :class:`InvalidEvent`.
+
+    ``None`` (a Kafka record without a value, e.g. a tombstone) is invalid too.
+    """
     name = model_cls.event_type
+    if raw is None:
+        raise MalformedJson(name, (Problem("", "message has no value (null/tombstone)"),))
     if isinstance(raw, str):
         raw = raw.encode("utf-8")
     size = len(raw)

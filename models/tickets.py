@@ -8,6 +8,7 @@ huge e-mail is still routed (triage only needs the beginning). Messages larger t
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Annotated, ClassVar
 
 from pydantic import Field, StringConstraints, model_validator
@@ -74,6 +75,17 @@ class TicketCreated(Event):
     helpdesk_priority: HelpdeskPriority = HelpdeskPriority.NORMAL
     tags: tuple[Tag, ...] = Field(default=(), max_length=MAX_TAGS)
     created_at: UtcDatetime
+
+    @property
+    def sla_due_at(self) -> datetime | None:
+        """First-response deadline: ``sla.due_at``, else created_at + first_response_seconds."""
+        if self.sla is None:
+            return None
+        if self.sla.due_at is not None:
+            return self.sla.due_at
+        if self.sla.first_response_seconds is not None:
+            return self.created_at + timedelta(seconds=self.sla.first_response_seconds)
+        return None
 
     @model_validator(mode="after")
     def _truncate_text(self) -> TicketCreated:

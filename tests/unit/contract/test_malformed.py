@@ -99,6 +99,12 @@ def test_offending_scalars_are_shown_in_json_terms(value: object, shown: str) ->
     assert str(err).endswith(shown)
 
 
+@pytest.mark.parametrize("raw", [None, b"", b"   "])
+def test_empty_messages(raw: bytes | None) -> None:
+    with pytest.raises(MalformedJson, match=r"^ticket-created: "):
+        decode(TicketCreated, raw)
+
+
 def test_bad_json() -> None:
     err = _decode_bad(TicketCreated, b'{"tenant": "acme", ')
     assert isinstance(err, MalformedJson)

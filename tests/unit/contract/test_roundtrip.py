@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 
 import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models import EVENT_MODELS, Event, decode, encode, encode_key
+from models import EVENT_MODELS, Event, SlaPolicy, TicketCreated, decode, encode, encode_key
 from models.examples import examples
 from tests.unit.contract.strategies import any_event, events_by_type
 
@@ -71,3 +71,14 @@ def test_timestamps_are_normalised_to_utc() -> None:
     tick = decode(type(event), orjson.dumps(payload))
     assert tick.tick_at.isoformat() == "2026-03-02T09:30:00+00:00"  # type: ignore[attr-defined]
     assert orjson.loads(encode(tick))["tick_at"] == "2026-03-02T09:30:00Z"
+
+
+def test_sla_due_at() -> None:
+    ticket = examples()["ticket-created"]
+    assert isinstance(ticket, TicketCreated)
+    assert ticket.sla_due_at == ticket.created_at + timedelta(hours=1)
+    due = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+    with_due = ticket.model_copy(update={"sla": SlaPolicy(name="x", due_at=due)})
+    assert with_due.sla_due_at == due
+    assert ticket.model_copy(update={"sla": None}).sla_due_at is None
+    assert ticket.model_copy(update={"sla": SlaPolicy(name="none")}).sla_due_at is None

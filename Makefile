@@ -40,7 +40,7 @@ status: ## show whether local Kafka and Redis are running
 
 lint: $(STAMP) ## ruff (lint + format check) and mypy strict on models/ and router/
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff format --check models router streams tests benchmarks
 	$(BIN)/mypy
 
 test-unit: $(STAMP) ## fast unit tests (no broker)
@@ -56,6 +56,9 @@ demo: up ## local Kafka + Redis + worker + load generator: watch the router even
 
 bench: up ## run every benchmark and print its figures (takes several minutes)
 	@for b in benchmarks/bench_*.py; do echo "==> $$b"; $(PY) $$b || exit 1; done
+
+schemas: $(STAMP) ## regenerate the JSON Schemas, examples and AsyncAPI document from models/
+	$(BIN)/ticket-router schemas generate
 
 clean: down ## remove local state (broker data, logs); keeps the jar cache
 	rm -rf .local

@@ -135,7 +135,7 @@ def _load_model(config: EmbedderConfig) -> Any:
     if config.backend == "torch":
         model = SentenceTransformer(str(path), **kwargs)
     else:
-        model = _load_onnx(path, config, kwargs)
+        model = _load_onnx(path, config)
     model.max_seq_length = config.max_seq_length
     log.info(
         "triage model loaded backend=%s device=%s max_seq_length=%d",
@@ -146,40 +146,19 @@ def _load_model(config: EmbedderConfig) -> Any:
     return model
 
 
-def _load_onnx(path: Path, config: EmbedderConfig, kwargs: dict[str, Any]) -> Any:
-    """Load the ONNX (optionally int8-quantised) export, exporting it once into .local/cache."""
-    from sentence_transformers import SentenceTransformer
-
+def _load_onnx(path: Path, config: EmbedderConfig) -> Any:
+    """ONNX Runtime encoder over an offline export of the packaged model (see onnx_backend)."""
     try:
+        import onnx  # noqa: F401
         import onnxruntime  # noqa: F401
-    except ImportError as exc:
+    except ImportError as exc:  # pragma: no cover - optional dependency
         raise RuntimeError(
-            "the onnx backends need onnxruntime and optimum-onnx; pip install "
-            "'sentence-transformers[onnx]' or use --backend torch"
+            "the onnx backends need onnxruntime and onnx: pip install onnxruntime onnx, "
+            "or use --backend torch"
         ) from exc
-    export_dir = _onnx_dir(path)
-    if not (export_dir / "onnx" / "model.onnx").exists():
-        model = SentenceTransformer(str(path), backend="onnx", **kwargs)
-        model.save_pretrained(str(export_dir))
-    if config.backend == "onnx-int8":
-        quantised = export_dir / "onnx" / "model_qint8_avx2.onnx"
-        if not quantised.exists():
-            from sentence_transformers import export_dynamic_quantized_onnx_model
+    from streams.triage.onnx_backend import OnnxSentenceEncoder, onnx_cache_dir
 
-            model = SentenceTransformer(str(export_dir), backend="onnx", **kwargs)
-            export_dynamic_quantized_onnx_model(model, "avx2", str(export_dir))
-        return SentenceTransformer(
-            str(export_dir),
-            backend="onnx",
-            model_kwargs={"file_name": "onnx/model_qint8_avx2.onnx"},
-            **kwargs,
-        )
-    return SentenceTransformer(str(export_dir), backend="onnx", **kwargs)
-
-
-def _onnx_dir(path: Path) -> Path:
-    base = Path(os.environ.get("TICKET_ROUTER_CACHE_DIR", ".local/cache"))
-    return base / "onnx" / path.name
+    return OnnxSentenceEncoder(path, onnx_cache_dir(path), quantize=config.backend == "onnx-int8")
 
 
 def _dimension_of(model: Any) -> int:

@@ -1,0 +1,27 @@
+"""The packaged all-MiniLM-L6-v2 loads offline and embeds a sentence (no network)."""
+
+from __future__ import annotations
+
+import socket
+
+import numpy as np
+import pytest
+
+from router.triage import Embedder
+from streams.triage.embedding import EmbedderConfig, SentenceTransformerEmbedder
+
+
+@pytest.mark.slow
+def test_packaged_model_embeds_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_network(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the triage model tried to reach the network")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    embedder = SentenceTransformerEmbedder(EmbedderConfig(max_seq_length=64))
+    assert isinstance(embedder, Embedder)
+    vectors = embedder.embed_array(["I cannot log in", "I cannot sign in", "invoice is wrong"])
+    assert vectors.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+    again = embedder.embed(["I cannot log in"])
+    assert np.allclose(np.asarray(again[0]), vectors[0])

@@ -1,0 +1,1 @@
+"""Faust processors (stream functions): triage and routing."""

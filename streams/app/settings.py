@@ -1,0 +1,125 @@
+"""Worker settings: environment variables with the ``TICKET_ROUTER_`` prefix.
+
+Every field maps to ``TICKET_ROUTER_<FIELD>`` (e.g. ``TICKET_ROUTER_KAFKA_BOOTSTRAP``);
+docs/configuration.md lists them. Nothing is read at import time: call
+:meth:`Settings.from_env` (or construct ``Settings(...)`` in tests).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from streams.topics import DEFAULT_PARTITIONS, TopicCatalogue
+
+__all__ = ["ENV_PREFIX", "Settings"]
+
+ENV_PREFIX = "TICKET_ROUTER_"
+
+
+class Settings(BaseSettings):
+    """Configuration of the streaming worker (and of the tools that talk to it)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, extra="ignore", frozen=True, validate_default=True
+    )
+
+    kafka_bootstrap: str = Field("127.0.0.1:19092", description="Kafka bootstrap host:port.")
+    redis_url: str = Field("redis://127.0.0.1:16379/0", description="Redis for the live view.")
+    redis_prefix: str = Field("tr", description="Key prefix of the Redis live view.")
+    redis_enabled: bool = Field(True, description="Write the Redis live view at all.")
+    topic_prefix: str = Field("", description="Prefix of every topic name.")
+    topic_partitions: int = Field(DEFAULT_PARTITIONS, ge=1, description="Partitions per topic.")
+    topic_replication: int = Field(1, ge=1, description="Replication factor of new topics.")
+    app_id: str = Field("ticket-router", description="Faust app id (consumer group, changelogs).")
+    data_dir: Path = Field(Path(".local/worker"), description="RocksDB tables and Faust state.")
+    metrics_host: str = Field("127.0.0.1", description="Interface of the /metrics endpoint.")
+    metrics_port: int = Field(9464, ge=0, le=65535, description="Metrics port; 0 = off.")
+    tick_interval_s: float = Field(5.0, gt=0, description="Seconds between router ticks.")
+    triage_batch_size: int = Field(32, ge=1, description="Tickets per triage batch.")
+    triage_batch_timeout_s: float = Field(0.2, gt=0, description="Max wait to fill a batch.")
+    triage_embedder: Literal["minilm", "hashing"] = Field(
+        "minilm", description="'minilm' (sentence-transformers) or 'hashing' (tests)."
+    )
+    triage_catalogue: str | None = Field(None, description="Skill catalogue YAML (triage).")
+    default_policy: str = Field("balanced", description="Policy of groups without config.")
+    group_config: str | None = Field(
+        None,
+        description="JSON object, or a path to a JSON/YAML file: {'default': {...}, "
+        "'groups': {tenant: {...}}} passed to GroupConfig.from_dict.",
+    )
+    consumer_auto_offset_reset: Literal["earliest", "latest"] = Field(
+        "earliest", description="Where a new consumer group starts."
+    )
+    session_timeout_s: float = Field(30.0, gt=0, description="Kafka consumer session timeout.")
+    broker_commit_interval_s: float = Field(1.0, gt=0, description="Offset commit interval.")
+    table_standby_replicas: int = Field(0, ge=0, description="Standby table replicas.")
+    web_enabled: bool = Field(False, description="Faust's web server (off by default).")
+    web_port: int = Field(6066, ge=1, le=65535, description="Faust web port when enabled.")
+    log_level: str = Field("info", description="Worker log level.")
+
+    @field_validator("redis_prefix")
+    @classmethod
+    def _prefix_ok(cls, value: str) -> str:
+        if not value or ":" in value:
+            raise ValueError("redis_prefix must be non-empty without ':' (e.g. 'tr')")
+        return value
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Settings from ``env`` (default: the process environment) plus ``overrides``."""
+        if env is None:
+            return cls(**overrides)
+        values: dict[str, Any] = {}
+        for name in cls.model_fields:
+            key = ENV_PREFIX + name.upper()
+            if key in env:
+                values[name] = env[key]
+        values.update(overrides)
+        return cls.model_validate(values)
+
+    def catalogue(self) -> TopicCatalogue:
+        """The topic catalogue of this deployment."""
+        return TopicCatalogue(
+            prefix=self.topic_prefix,
+            partitions=self.topic_partitions,
+            replication_factor=self.topic_replication,
+        )
+
+    def group_configs(self) -> dict[str, Any]:
+        """``{"default": {...}, "groups": {tenant: {...}}}`` from :attr:`group_config`."""
+        raw = (self.group_config or "").strip()
+        if not raw:
+            return {"default": {"policy": self.default_policy}, "groups": {}}
+        if raw.startswith("{"):
+            data = json.loads(raw)
+        else:
+            path = Path(raw)
+            if not path.exists():
+                raise ValueError(
+                    f"TICKET_ROUTER_GROUP_CONFIG={raw!r}: no such file; give a JSON object "
+                    "or the path of a JSON/YAML file"
+                )
+            text = path.read_text(encoding="utf-8")
+            if path.suffix in {".yaml", ".yml"}:
+                import yaml
+
+                data = yaml.safe_load(text) or {}
+            else:
+                data = json.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError("group config must be an object with 'default' and/or 'groups'")
+        default = dict(data.get("default") or {})
+        default.setdefault("policy", self.default_policy)
+        return {"default": default, "groups": dict(data.get("groups") or {})}
+
+    def metrics_url(self) -> str | None:
+        """Where metrics are served, or None when off."""
+        if self.metrics_port == 0:
+            return None
+        return f"http://{self.metrics_host}:{self.metrics_port}/metrics"

@@ -39,7 +39,8 @@ def run(
     speed = [a.speed for a in agents]
     conc = [a.concurrency for a in agents]
     skills = [a.skills for a in agents]
-    mismatch = sim.mismatch_factor
+    # the ideal pooled queue assumes everyone can do everything (no mismatch penalty)
+    mismatch = 1.0 if getattr(dispatcher, "skill_blind", False) else sim.mismatch_factor
 
     assigned_at = [_NEVER] * n
     started_at = [_NEVER] * n

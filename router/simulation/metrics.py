@@ -2,7 +2,7 @@
 
 Waits are "arrival -> an agent starts working on it" (the headline), assignment
 times are "arrival -> first assignment". Utilisation is busy time over on-shift time
-per agent; Jain's index is (sum x)^2 / (n * sum x^2) over agents with shift time.
+times concurrency per agent; Jain's index is (sum x)^2 / (n * sum x^2) over agents with shift time.
 """
 
 from __future__ import annotations
@@ -133,7 +133,8 @@ def summarise(sim: SimInput, rec: RunRecord) -> PolicyMetrics:
             if t.category is None or t.category in sim.agents[a].skills:
                 matched += 1
     util = tuple(
-        b / o if o > 0 else 0.0 for b, o in zip(rec.busy_time, rec.online_time, strict=True)
+        b / (o * a.concurrency) if o > 0 else 0.0
+        for b, o, a in zip(rec.busy_time, rec.online_time, sim.agents, strict=True)
     )
     sorted_waits = sorted(waits)
     sorted_assigns = sorted(assigns)

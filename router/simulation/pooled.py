@@ -20,6 +20,7 @@ class PooledQueue:
     """Central priority queue pulled by free agents."""
 
     name = "pooled"
+    skill_blind = True
 
     def __init__(self, sim: SimInput) -> None:
         self._prio = [t.priority for t in sim.tickets]

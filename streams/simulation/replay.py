@@ -85,11 +85,10 @@ def load_mapping(spec: str) -> Mapping:
 def _rows(path: Path) -> Iterator[dict[str, str]]:
     if not path.is_file():
         raise ReplayError(f"replay log {path} not found; pass a CSV or CSV.gz file")
-    raw = path.open("rb")
-    with raw:
-        magic = raw.read(2)
-        raw.seek(0)
-        stream: Any = gzip.open(raw) if magic == b"\x1f\x8b" else raw
+    with path.open("rb") as probe:
+        gzipped = probe.read(2) == b"\x1f\x8b"
+    opener: Any = gzip.open if gzipped else open
+    with opener(path, "rb") as stream:
         yield from csv.DictReader(io.TextIOWrapper(stream, encoding="utf-8", newline=""))
 
 

@@ -1,8 +1,16 @@
 """Drive the real decision core (:class:`router.RoutingGroup`) as a simulation policy.
 
-Tickets are named by their index, agents by their id; the core's ``Assigned`` and
-``Rerouted`` outcomes become engine assignments. Closes are reported to the core, so
-its velocity and capacity books follow the simulated work.
+Tickets are named by their index, agents by their id. ``Assigned`` becomes an engine
+assignment; ``Rerouted`` (which names the agent the ticket was taken from) takes the
+ticket back from that agent, and the ``Assigned`` (next attempt) or ``Queued`` that
+follows says where it goes. Starts and closes are reported to the core, so its
+capacity and velocity books follow the simulated work.
+
+*Pull mode* (the balanced policy's default here): the core may give an agent only as
+many open tickets as they work at once, so work waits in the group's central queue
+and is pulled when an agent frees up. With one concurrency for every agent this is
+``max_backlog``; with mixed concurrencies each agent reports their concurrency as
+their capacity.
 """
 
 from __future__ import annotations
@@ -11,52 +19,77 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from models.enums import AgentStatus, Proficiency
-from router.simulation.dispatcher import Assignment
+from router.simulation.dispatcher import UNASSIGNED, Assignment
 from router.simulation.model import SimInput
 
-__all__ = ["CoreDispatcher"]
+__all__ = ["CORE_POLICIES", "CoreDispatcher", "default_config"]
 
+CORE_POLICIES = ("round_robin", "least_loaded", "skills", "balanced")
 _LEVELS = {1: Proficiency.BASIC, 2: Proficiency.INTERMEDIATE, 3: Proficiency.ADVANCED}
+
+
+def default_config(policy: str) -> dict[str, Any]:
+    """The group settings a policy runs with unless the caller overrides them."""
+    return {"policy": policy}
 
 
 class CoreDispatcher:
     """One :class:`router.RoutingGroup` per run, configured for ``policy``."""
 
-    def __init__(self, sim: SimInput, policy: str, config: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        sim: SimInput,
+        policy: str,
+        config: Mapping[str, Any] | None = None,
+        *,
+        pull: bool | None = None,
+    ) -> None:
         import router
 
+        r: Any = router
         self.name = policy
-        self._router: Any = router
-        cfg = dict(config or {})
-        cfg["policy"] = policy
-        self._group: Any = self._router.RoutingGroup("sim", self._router.GroupConfig.from_dict(cfg))
+        self._r = r
+        cfg = {**default_config(policy), **dict(config or {}), "policy": policy}
+        pull = policy == "balanced" if pull is None else pull
+        concurrencies = {a.concurrency for a in sim.agents}
+        self._capacity = [a.capacity for a in sim.agents]
+        if pull and len(concurrencies) == 1 and "max_backlog" not in (config or {}):
+            cfg["max_backlog"] = next(iter(concurrencies))
+        elif pull:
+            self._capacity = [min(a.capacity, a.concurrency) for a in sim.agents]
+        self.config: dict[str, Any] = cfg
+        self._group: Any = r.RoutingGroup("sim", r.GroupConfig.from_dict(cfg))
+        self._assigned: Any = r.Assigned
+        self._rerouted: Any = r.Rerouted
         self._agent_index = {a.agent_id: k for k, a in enumerate(sim.agents)}
         self._agents = sim.agents
         self._tickets = sim.tickets
+        self._ids = [str(i) for i in range(len(sim.tickets))]
         self._version = [0] * len(sim.agents)
         self._skills = [
             {c: _LEVELS.get(level, Proficiency.BASIC) for c, level in a.skills.items()}
             for a in sim.agents
         ]
+        self.outcomes: dict[str, int] = {}
 
     def _convert(self, outcomes: Iterable[object]) -> list[Assignment]:
         out: list[Assignment] = []
+        counts = self.outcomes
         for o in outcomes:
-            agent_id = getattr(o, "agent_id", None)
-            if agent_id is None:
-                agent_id = getattr(o, "to_agent_id", None)
             kind = type(o).__name__
-            if kind in ("Assigned", "Rerouted") and agent_id is not None:
-                out.append((int(str(vars_ticket(o))), self._agent_index[agent_id]))
+            counts[kind] = counts.get(kind, 0) + 1
+            if isinstance(o, self._assigned):
+                out.append((int(o.ticket_id), self._agent_index[o.agent_id]))
+            elif isinstance(o, self._rerouted) and o.agent_id is not None:
+                out.append((int(o.ticket_id), UNASSIGNED))
         return out
 
     def _status(self, agent: int, status: AgentStatus, now: float) -> list[Assignment]:
         self._version[agent] += 1
-        a = self._agents[agent]
-        update = self._router.AgentUpdate(
-            agent_id=a.agent_id,
+        update = self._r.AgentUpdate(
+            agent_id=self._agents[agent].agent_id,
             status=status,
-            capacity=a.capacity,
+            capacity=self._capacity[agent],
             skills=self._skills[agent],
             languages=frozenset({"en"}),
             version=self._version[agent],
@@ -74,36 +107,25 @@ class CoreDispatcher:
     def ticket_arrived(self, ticket: int, now: float) -> list[Assignment]:
         """Send the ticket to the core."""
         t = self._tickets[ticket]
-        request = self._router.TicketRequest(
-            ticket_id=str(ticket),
+        request = self._r.TicketRequest(
+            ticket_id=self._ids[ticket],
             group="sim",
             arrived_at=t.arrival,
             category=t.category,
-            confidence=1.0,
-            language="en",
             priority=t.priority,
             sla_deadline=t.arrival + t.sla_s if t.sla_s is not None else None,
             tier=t.tier,
-            customer_id=None,
         )
         return self._convert(self._group.ticket_arrived(request, now))
 
     def ticket_started(self, ticket: int, agent: int, now: float) -> list[Assignment]:
-        """Tell the core work started, when it listens for that."""
-        started = getattr(self._group, "ticket_started", None)
-        if started is None:
-            return []
-        return self._convert(started(str(ticket), now))
+        """Tell the core work began (it no longer re-routes the ticket)."""
+        return self._convert(self._group.ticket_started(self._ids[ticket], now))
 
     def ticket_closed(self, ticket: int, agent: int, now: float) -> list[Assignment]:
         """Close the ticket in the core (frees capacity, teaches velocity)."""
-        return self._convert(self._group.ticket_closed(str(ticket), now))
+        return self._convert(self._group.ticket_closed(self._ids[ticket], now))
 
     def tick(self, now: float) -> list[Assignment]:
-        """Clock tick (relaxation, escalation)."""
+        """Clock tick (relaxation, escalation, offline re-routes)."""
         return self._convert(self._group.tick(now))
-
-
-def vars_ticket(outcome: object) -> object:
-    """The ``ticket_id`` of a core outcome."""
-    return outcome.__getattribute__("ticket_id")

@@ -2,20 +2,27 @@
 
 Agents and tickets are addressed by their index in :class:`SimInput`. Every call
 returns the assignments it makes as ``(ticket_index, agent_index)`` pairs; assigning
-a ticket that already has an agent is a re-route (counted as a reassignment).
+a ticket that already has an agent moves it (a re-route). ``(ticket, UNASSIGNED)``
+takes a ticket back from its agent into the policy's central queue (also a re-route);
+each re-route counts as one reassignment.
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
-__all__ = ["Assignment", "Dispatcher"]
+__all__ = ["UNASSIGNED", "Assignment", "Dispatcher"]
 
 Assignment = tuple[int, int]
+UNASSIGNED = -1
 
 
 class Dispatcher(Protocol):
-    """A policy under test. ``pulls`` = it only assigns to agents with a free slot."""
+    """A policy under test.
+
+    An optional class attribute ``skill_blind = True`` tells the engine the policy
+    assumes everyone can do everything (no mismatch penalty): the ideal pooled queue.
+    """
 
     name: str
 
@@ -40,5 +47,5 @@ class Dispatcher(Protocol):
         ...
 
     def tick(self, now: float) -> list[Assignment]:
-        """Periodic clock tick (escalation, relaxation)."""
+        """Periodic clock tick (escalation, relaxation, offline re-routes)."""
         ...

@@ -3,7 +3,9 @@
 One heap of ``(time, kind, seq, index)`` events over virtual time. An agent works on
 at most ``concurrency`` tickets at once and takes their own assigned tickets in
 priority order (then arrival); assigned but unstarted tickets wait in that personal
-queue, so assigning "at once" to a busy agent still means waiting.
+queue, so assigning "at once" to a busy agent still means waiting. Work begun before
+a shift ends is finished (overtime, counted as available time); unstarted tickets of
+an offline agent wait for their next shift unless the policy moves them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ __all__ = ["run"]
 
 _ARRIVE, _FINISH, _ON, _OFF, _TICK, _SNAP = 0, 1, 2, 3, 4, 5
 _NEVER = -1.0
+_DRAIN_S = 60 * 86400.0
 
 
 def run(
@@ -27,9 +30,14 @@ def run(
     dispatcher: Dispatcher,
     *,
     progress: Callable[[int], None] | None = None,
+    progress_every: int = 1000,
     max_time: float | None = None,
 ) -> RunRecord:
-    """Run ``dispatcher`` over ``sim`` until every ticket is closed (or ``max_time``)."""
+    """Run ``dispatcher`` over ``sim`` until every ticket is closed (or ``max_time``).
+
+    ``progress(closed)`` is called every ``progress_every`` closed tickets and once at
+    the end. Without ``max_time`` the run stops 60 days after the last arrival.
+    """
     tickets, agents = sim.tickets, sim.agents
     n, m = len(tickets), len(agents)
     arrival = [t.arrival for t in tickets]
@@ -51,12 +59,16 @@ def run(
     busy = [0] * m
     open_count = [0] * m
     online = [False] * m
-    online_since = [0.0] * m
+    mark = [0.0] * m  # start of the current on-shift (or overtime) stretch
     online_time = [0.0] * m
     busy_time = [0.0] * m
     personal: list[list[tuple[int, float, int]]] = [[] for _ in range(m)]
+    snap_t: list[float] = []
     depth_std: list[float] = []
-    depth_total: list[int] = []
+    depth_max: list[int] = []
+    waiting: list[int] = []
+    in_personal: list[int] = []
+    arrived = started = closed = 0
 
     events: list[tuple[float, int, int, int]] = []
     seq = count()
@@ -74,9 +86,10 @@ def run(
         push(events, (sim.tick_every_s, _TICK, next(seq), 0))
     if sim.snapshot_every_s > 0:
         push(events, (sim.snapshot_every_s, _SNAP, next(seq), 0))
-    limit = max_time if max_time is not None else last_arrival + 60 * 86400.0
+    limit = max_time if max_time is not None else last_arrival + _DRAIN_S
 
     def start_work(a: int, now: float) -> list[Assignment]:
+        nonlocal started
         out: list[Assignment] = []
         queue = personal[a]
         while busy[a] < conc[a] and queue:
@@ -84,13 +97,13 @@ def run(
             if owner[i] != a or started_at[i] >= 0:
                 continue
             started_at[i] = now
+            started += 1
             worker[i] = a
             busy[a] += 1
             c = cat[i]
             service = work[i] / speed[a]
             if c is not None and c not in skills[a]:
                 service *= mismatch
-            busy_time[a] += service
             push(events, (now + service, _FINISH, next(seq), i))
             out.extend(dispatcher.ticket_started(i, a, now))
         return out
@@ -101,24 +114,26 @@ def run(
             for i, a in assignments:
                 if started_at[i] >= 0 or owner[i] == a:
                     continue
-                if assigned_at[i] < 0:
-                    assigned_at[i] = now
                 old = owner[i]
                 if old >= 0:
                     open_count[old] -= 1
                     reassigned[i] += 1
                 owner[i] = a
+                if a < 0:
+                    continue
+                if assigned_at[i] < 0:
+                    assigned_at[i] = now
                 open_count[a] += 1
                 push(personal[a], (prio[i], arrival[i], i))
                 if online[a]:
                     touched.extend(start_work(a, now))
             assignments = touched
 
-    closed = 0
     now = 0.0
     while events and closed < n:
         now, kind, _, x = pop(events)
         if now > limit:
+            now = limit
             break
         if kind == _FINISH:
             a = worker[x]
@@ -126,23 +141,29 @@ def run(
             closed += 1
             busy[a] -= 1
             open_count[a] -= 1
+            busy_time[a] += now - started_at[x]
+            if not online[a]:  # overtime after the shift ended
+                online_time[a] += now - mark[a]
+                mark[a] = now
             apply(dispatcher.ticket_closed(x, a, now), now)
             if online[a]:
                 apply(start_work(a, now), now)
-            if progress is not None and closed % 1000 == 0:
+            if progress is not None and closed % progress_every == 0:
                 progress(closed)
         elif kind == _ARRIVE:
+            arrived += 1
             apply(dispatcher.ticket_arrived(x, now), now)
         elif kind == _ON:
             if not online[x]:
                 online[x] = True
-                online_since[x] = now
+                mark[x] = now
                 apply(dispatcher.agent_online(x, now), now)
                 apply(start_work(x, now), now)
         elif kind == _OFF:
             if online[x]:
                 online[x] = False
-                online_time[x] += now - online_since[x]
+                online_time[x] += now - mark[x]
+                mark[x] = now
                 apply(dispatcher.agent_offline(x, now), now)
         elif kind == _TICK:
             apply(dispatcher.tick(now), now)
@@ -151,12 +172,18 @@ def run(
             if now <= last_arrival:
                 mean = sum(open_count) / m if m else 0.0
                 var = sum((d - mean) ** 2 for d in open_count) / m if m else 0.0
+                snap_t.append(now)
                 depth_std.append(var**0.5)
-                depth_total.append(n_waiting(open_count, busy))
+                depth_max.append(max(open_count, default=0))
+                waiting.append(arrived - started)
+                in_personal.append(sum(open_count) - sum(busy))
             push(events, (now + sim.snapshot_every_s, _SNAP, next(seq), 0))
     for a in range(m):
-        if online[a]:
-            online_time[a] += now - online_since[a]
+        if online[a] or busy[a]:  # on shift, or in overtime
+            online_time[a] += now - mark[a]
+    for i in range(n):  # work still in progress when the run stopped
+        if started_at[i] >= 0 and closed_at[i] < 0:
+            busy_time[worker[i]] += now - started_at[i]
     if progress is not None:
         progress(closed)
     return RunRecord(
@@ -169,12 +196,10 @@ def run(
         reassigned=reassigned,
         busy_time=busy_time,
         online_time=online_time,
+        snapshot_t=snap_t,
         depth_std=depth_std,
-        depth_total=depth_total,
+        depth_max=depth_max,
+        waiting=waiting,
+        waiting_personal=in_personal,
         end=now,
     )
-
-
-def n_waiting(open_count: list[int], busy: list[int]) -> int:
-    """Assigned but not started tickets across the team."""
-    return sum(open_count) - sum(busy)

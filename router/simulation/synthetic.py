@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from models.enums import CustomerTier
 from router.simulation.model import SimAgent, SimInput, SimTicket
 
-__all__ = ["AgentSpec", "ScenarioSpec", "ShiftSpec", "SpikeSpec", "generate"]
+__all__ = ["AgentSpec", "ScenarioSpec", "ShiftSpec", "SpikeSpec", "generate", "poisson_input"]
 
 DAY = 86400.0
 WEEK = 7 * DAY
@@ -182,3 +182,20 @@ def generate(spec: ScenarioSpec, tickets: int, seed: int = 0) -> SimInput:
         mismatch_factor=spec.mismatch_factor,
         meta={"offered_load": spec.target_load, "arrivals_per_week": scale * profile_mass},
     )
+
+
+def poisson_input(
+    servers: int, arrival_rate: float, mean_work: float, tickets: int, seed: int = 0
+) -> SimInput:
+    """An M/M/c input: Poisson arrivals, exponential work, ``servers`` identical agents
+    with every skill on shift for the whole run (what Erlang-C describes)."""
+    rng = random.Random(seed)
+    out: list[SimTicket] = []
+    t = 0.0
+    for k in range(tickets):
+        t += rng.expovariate(arrival_rate)
+        out.append(SimTicket(f"T{k + 1}", t, rng.expovariate(1.0 / mean_work), None))
+    forever = [(0.0, t + 1000.0 * mean_work + 365 * DAY)]
+    agents = [SimAgent(f"a{k + 1}", {}, shifts=forever) for k in range(servers)]
+    load = arrival_rate * mean_work / servers
+    return SimInput(agents, out, meta={"offered_load": load}, tick_every_s=0.0)

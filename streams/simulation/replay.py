@@ -3,8 +3,9 @@
 The mapping (YAML) names the columns for case id, opened time, group/skill,
 priority, assignee, resolved (or closed) time and the time format; see
 ``streams/simulation/mappings/servicenow.yaml`` and docs/simulation.md. Rows of one
-case collapse into one ticket. Agents and their skills come from history (the groups
-each assignee worked in); each ticket's work is its real duration, opened -> resolved.
+case collapse into one ticket (the first opened time, the last non-missing value of
+every other column). Agents and their skills come from history (the groups each
+assignee worked in); each ticket's work is its real duration, opened -> resolved.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import gzip
 import io
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -24,10 +25,12 @@ import yaml
 
 from router.simulation import SimAgent, SimInput, SimTicket
 
-__all__ = ["Mapping", "ReplayError", "load_mapping", "load_replay"]
+__all__ = ["PRESETS", "Mapping", "ReplayError", "load_mapping", "load_replay"]
 
 _REQUIRED = ("case_id", "opened_at", "group", "assignee", "resolved_at")
+_OPTIONAL = ("priority", "closed_at")
 PRESETS = ("servicenow",)
+_WINDOWS = ("history", "replay")
 
 
 class ReplayError(ValueError):
@@ -36,15 +39,24 @@ class ReplayError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Mapping:
-    """Which column holds what, and how to read times and priorities."""
+    """Which column holds what, and how to read times and priorities.
+
+    ``time_format`` is a ``strptime`` pattern, ``iso`` (ISO 8601) or ``epoch``
+    (seconds). ``priorities`` maps a priority text (lower case) to 1..4; without an
+    entry the leading digit is used (ServiceNow's "2 - High"), else 3. Agents are
+    available over ``agent_window``: ``replay`` (the whole replay, the default) or
+    ``history`` (from their first case's opening to their last resolution).
+    """
 
     columns: dict[str, str]
     time_format: str
     missing: frozenset[str]
     sla_hours: dict[int, float]
+    priorities: dict[str, int] = field(default_factory=dict)
     target_load: float = 0.9
     capacity_factor: int = 3
     max_work_hours: float | None = None
+    agent_window: str = "replay"
 
 
 def load_mapping(spec: str) -> Mapping:
@@ -61,24 +73,41 @@ def load_mapping(spec: str) -> Mapping:
                 f"one of: {', '.join(PRESETS)}"
             )
         text = p.read_text(encoding="utf-8")
-    data: Any = yaml.safe_load(text)
+    try:
+        data: Any = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ReplayError(f"mapping {spec!r} is not valid YAML: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("columns"), dict):
         raise ReplayError(f"mapping {spec!r} needs a 'columns' mapping (see docs/simulation.md)")
-    cols = {str(k): str(v) for k, v in data["columns"].items()}
+    cols = {str(k): str(v) for k, v in data["columns"].items() if v is not None}
     lacking = [k for k in _REQUIRED if k not in cols]
     if lacking:
         raise ReplayError(f"mapping {spec!r} lacks columns.{', columns.'.join(lacking)}")
+    unknown = sorted(set(cols) - set(_REQUIRED) - set(_OPTIONAL))
+    if unknown:
+        known = ", ".join((*_REQUIRED, *_OPTIONAL))
+        raise ReplayError(f"mapping {spec!r}: unknown columns.{unknown[0]} (known: {known})")
     if "time_format" not in data:
-        raise ReplayError(f"mapping {spec!r} lacks time_format (e.g. '%d/%m/%Y %H:%M')")
+        raise ReplayError(f"mapping {spec!r} lacks time_format (e.g. '%d/%m/%Y %H:%M' or iso)")
+    window = str(data.get("agent_window", "replay"))
+    if window not in _WINDOWS:
+        raise ReplayError(f"mapping {spec!r}: agent_window must be one of {', '.join(_WINDOWS)}")
+    priorities: dict[str, int] = {}
+    for k, v in (data.get("priorities") or {}).items():
+        if not isinstance(v, int) or not 1 <= v <= 4:
+            raise ReplayError(f"mapping {spec!r}: priorities.{k} must be 1..4, got {v!r}")
+        priorities[str(k).strip().lower()] = v
     max_work = data.get("max_work_hours")
     return Mapping(
         columns=cols,
         time_format=str(data["time_format"]),
         missing=frozenset(str(m) for m in data.get("missing", ["", "?"])),
         sla_hours={int(k): float(v) for k, v in (data.get("sla_hours") or {}).items()},
+        priorities=priorities,
         target_load=float(data.get("target_load", 0.9)),
         capacity_factor=int(data.get("capacity_factor", 3)),
         max_work_hours=float(max_work) if max_work is not None else None,
+        agent_window=window,
     )
 
 
@@ -88,23 +117,50 @@ def _rows(path: Path) -> Iterator[dict[str, str]]:
     with path.open("rb") as probe:
         gzipped = probe.read(2) == b"\x1f\x8b"
     opener: Any = gzip.open if gzipped else open
-    with opener(path, "rb") as stream:
-        yield from csv.DictReader(io.TextIOWrapper(stream, encoding="utf-8", newline=""))
+    with (
+        opener(path, "rb") as stream,
+        io.TextIOWrapper(stream, encoding="utf-8-sig", newline="") as text,
+    ):
+        yield from csv.DictReader(text)
 
 
-def _priority(value: str | None) -> int:
+def _priority(value: str | None, names: dict[str, int]) -> int:
     if not value:
         return 3
+    named = names.get(value.strip().lower())
+    if named is not None:
+        return named
     digits = "".join(ch for ch in value.strip()[:2] if ch.isdigit())
     return min(4, max(1, int(digits))) if digits else 3
 
 
-def load_replay(path: str | Path, mapping: Mapping, limit: int | None = None) -> SimInput:
-    """Collapse the log to tickets and derive agents from history."""
+def _parser(time_format: str) -> Any:
+    def parse(value: str) -> float:
+        try:
+            if time_format == "epoch":
+                return float(value)
+            if time_format == "iso":
+                moment = datetime.fromisoformat(value.strip())
+            else:
+                moment = datetime.strptime(value.strip(), time_format)
+        except ValueError as exc:
+            raise ReplayError(
+                f"time {value!r} does not match time_format {time_format!r}; "
+                "fix time_format in the mapping"
+            ) from exc
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.timestamp()
+
+    return parse
+
+
+def _cases(path: Path, mapping: Mapping) -> dict[str, dict[str, str]]:
     cols = mapping.columns
+    missing = mapping.missing
     cases: dict[str, dict[str, str]] = {}
     first = True
-    for row in _rows(Path(path)):
+    for row in _rows(path):
         if first:
             absent = [c for c in cols.values() if c not in row]
             if absent:
@@ -114,29 +170,27 @@ def load_replay(path: str | Path, mapping: Mapping, limit: int | None = None) ->
                 )
             first = False
         case_id = row[cols["case_id"]]
-        if case_id in mapping.missing:
+        if case_id in missing:
             continue
         case = cases.setdefault(case_id, {})
         for key, col in cols.items():
             value = row[col]
-            if value in mapping.missing:
-                continue
-            if key == "opened_at" and key in case:
+            if value is None or value in missing or (key == "opened_at" and key in case):
                 continue
             case[key] = value
     if not cases:
         raise ReplayError(f"{path} has no rows; check the file and the mapping")
+    return cases
 
-    def parse(value: str) -> float:
-        try:
-            moment = datetime.strptime(value, mapping.time_format).replace(tzinfo=UTC)
-        except ValueError as exc:
-            raise ReplayError(
-                f"time {value!r} does not match time_format {mapping.time_format!r}; "
-                "fix time_format in the mapping"
-            ) from exc
-        return moment.timestamp()
 
+def load_replay(path: str | Path, mapping: Mapping, limit: int | None = None) -> SimInput:
+    """Collapse the log to tickets and derive agents from history.
+
+    Cases without an opened time, an assignee, or a resolved/closed time after the
+    opened time are skipped (``meta`` counts them). Times start at the first opening.
+    """
+    cases = _cases(Path(path), mapping)
+    parse = _parser(mapping.time_format)
     records: list[tuple[float, float, str, str, int, str]] = []
     for case_id, case in cases.items():
         end_text = case.get("resolved_at") or case.get("closed_at")
@@ -148,43 +202,52 @@ def load_replay(path: str | Path, mapping: Mapping, limit: int | None = None) ->
         work = end - opened
         if mapping.max_work_hours is not None:
             work = min(work, mapping.max_work_hours * 3600.0)
-        group = case.get("group", "unknown")
+        prio = _priority(case.get("priority"), mapping.priorities)
         records.append(
-            (opened, work, case_id, group, _priority(case.get("priority")), case["assignee"])
+            (opened, work, case_id, case.get("group", "unknown"), prio, case["assignee"])
         )
     if not records:
         raise ReplayError(
             f"no case in {path} has an opened time, an assignee and a later resolved time"
         )
     records.sort()
+    usable = len(records)
     if limit is not None:
         records = records[:limit]
     t0 = records[0][0]
-    span = max(records[-1][0] - t0, 86400.0)
+    last = records[-1][0] - t0
     history: dict[str, dict[str, int]] = {}
     work_by: dict[str, float] = {}
+    window: dict[str, list[float]] = {}
     tickets: list[SimTicket] = []
     for opened, work, case_id, group, prio, assignee in records:
         at = opened - t0
         groups = history.setdefault(assignee, {})
         groups[group] = groups.get(group, 0) + 1
         work_by[assignee] = work_by.get(assignee, 0.0) + work
+        span = window.setdefault(assignee, [at, at + work])
+        span[1] = max(span[1], at + work)
         sla = mapping.sla_hours.get(prio)
         tickets.append(SimTicket(case_id, at, work, group, prio, sla_s=sla * 3600 if sla else None))
+    replay_span = max(last, 86400.0)
+    forever = last + 400 * 86400.0
     agents: list[SimAgent] = []
-    # every agent is on shift for the whole replay, with enough concurrency that their
-    # share of history's work ran at target_load (Little's law over the replay span)
     for name in sorted(history):
-        conc = max(1, math.ceil(work_by[name] / span / mapping.target_load))
+        if mapping.agent_window == "history":
+            on, off = window[name]
+            on = max(0.0, on - 3600.0)
+            active = max(off - on, 86400.0)
+            shifts = [(on, max(off, on + active))]
+        else:
+            active, shifts = replay_span, [(0.0, forever)]
+        # enough concurrency that the agent's share of history ran at target_load
+        # (Little's law over their active window)
+        conc = max(1, math.ceil(work_by[name] / active / mapping.target_load))
         skills = {g: 3 if n >= 20 else 2 if n >= 5 else 1 for g, n in history[name].items()}
-        agents.append(
-            SimAgent(
-                name,
-                skills,
-                1.0,
-                conc,
-                conc * mapping.capacity_factor,
-                [(0.0, span * 4 + 365 * 86400.0)],
-            )
-        )
-    return SimInput(agents, tickets, meta={"source": str(path), "cases": len(cases)})
+        agents.append(SimAgent(name, skills, 1.0, conc, conc * mapping.capacity_factor, shifts))
+    return SimInput(
+        agents,
+        tickets,
+        snapshot_every_s=3600.0,
+        meta={"source": str(path), "cases": len(cases), "skipped": len(cases) - usable},
+    )

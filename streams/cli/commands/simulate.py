@@ -1,0 +1,207 @@
+"""``ticket-router simulate``: compare routing policies on a scenario or on replayed history.
+
+Runs round-robin, least-loaded, skills-only, balanced (the real decision core, in
+process, over virtual time) and the ideal pooled queue on identical input, then prints
+a table (or ``--json``) and optionally writes a self-contained HTML report. No Kafka.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+from streams.cli.errors import CliError
+
+__all__ = ["Progress", "register"]
+
+_POLICIES = ("round_robin", "least_loaded", "skills", "balanced", "pooled")
+
+
+def register(subparsers: Any) -> None:
+    """Add ``simulate``."""
+    sim = subparsers.add_parser(
+        "simulate",
+        help="compare routing policies on a synthetic scenario or a replayed helpdesk log",
+        description=(
+            "Discrete-event simulation over virtual time: tickets arrive, are assigned by "
+            "each policy (the real decision core), wait in the agent's personal queue or "
+            "the central one, are worked and close; agents go on and off shift. Every "
+            "policy gets the same input; 'pooled' (one central queue, everyone can do "
+            "everything) is the lower bound on waiting. Without --replay the synthetic "
+            "scenario (--scenario, default: the shipped one) is generated with --seed."
+        ),
+    )
+    source = sim.add_argument_group("input")
+    source.add_argument("--scenario", help="scenario YAML (default: the shipped default.yaml)")
+    source.add_argument(
+        "--tickets", type=int, default=20000, help="tickets to generate (default 20000)"
+    )
+    source.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    source.add_argument("--replay", help="helpdesk event log to replay (CSV or CSV.gz)")
+    source.add_argument(
+        "--mapping",
+        default="servicenow",
+        help="replay mapping YAML or preset name (default: servicenow)",
+    )
+    source.add_argument("--limit", type=int, default=None, help="replay only the first N tickets")
+    sim.add_argument(
+        "--policies",
+        default=",".join(_POLICIES),
+        help=f"comma-separated policies to run (default: {','.join(_POLICIES)})",
+    )
+    sim.add_argument(
+        "--config",
+        help="routing-group settings YAML applied to the core policies (e.g. relaxation)",
+    )
+    output = sim.add_argument_group("output")
+    output.add_argument("--json", action="store_true", help="print one JSON object")
+    output.add_argument("--html", help="also write a self-contained HTML report here")
+    shown = output.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--progress", action="store_true", help="show progress on stderr even when not a TTY"
+    )
+    shown.add_argument("--quiet", action="store_true", help="no progress output")
+    sim.set_defaults(handler=_simulate)
+
+
+class Progress:
+    """A progress bar per policy on ``stream`` (redrawn in place on a terminal)."""
+
+    def __init__(self, stream: TextIO, *, redraw: bool, width: int = 30) -> None:
+        self._stream = stream
+        self._redraw = redraw
+        self._width = width
+        self._began: dict[str, float] = {}
+        self._finished: set[str] = set()
+        self._last = 0.0
+
+    def __call__(self, policy: str, closed: int, total: int) -> None:
+        """Report ``closed`` of ``total`` tickets done for ``policy``."""
+        if policy in self._finished:
+            return
+        now = time.monotonic()
+        began = self._began.setdefault(policy, now)
+        done = closed >= total
+        if not done and now - self._last < (0.1 if self._redraw else 5.0):
+            return
+        if done:
+            self._finished.add(policy)
+        self._last = now
+        filled = int(self._width * closed / total) if total else self._width
+        bar = "#" * filled + "." * (self._width - filled)
+        text = f"{policy:<13} [{bar}] {closed:,}/{total:,} tickets {now - began:5.1f}s"
+        if self._redraw:
+            self._stream.write("\r" + text + ("\n" if done else ""))
+        else:
+            self._stream.write(text + "\n")
+        self._stream.flush()
+
+
+def _policies(text: str) -> list[str]:
+    chosen = [p.strip() for p in text.split(",") if p.strip()]
+    unknown = [p for p in chosen if p not in _POLICIES]
+    if unknown or not chosen:
+        raise CliError(
+            f"--policies: unknown {', '.join(unknown) or '(empty)'}; "
+            f"choose from {', '.join(_POLICIES)}"
+        )
+    return list(dict.fromkeys(chosen))
+
+
+def _config(path: str | None) -> dict[str, Any]:
+    if path is None:
+        return {}
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CliError(f"--config: cannot read {path}: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise CliError(f"--config: {path} is not valid YAML: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise CliError(f"--config: {path} must be a mapping of routing-group settings")
+    data.pop("policy", None)
+    return data
+
+
+def _load(args: argparse.Namespace) -> tuple[Any, Any]:
+    from router.simulation import generate
+    from streams.simulation.replay import ReplayError, load_mapping, load_replay
+    from streams.simulation.report import RunInfo
+    from streams.simulation.scenario import ScenarioError, default_scenario_path, load_scenario
+
+    if args.replay is not None:
+        if args.limit is not None and args.limit < 1:
+            raise CliError("--limit must be >= 1")
+        try:
+            sim = load_replay(args.replay, load_mapping(args.mapping), limit=args.limit)
+        except ReplayError as exc:
+            raise CliError(str(exc)) from exc
+        span = max((t.arrival for t in sim.tickets), default=0.0)
+        slots = sum(a.concurrency * a.speed for a in sim.agents)
+        load = sum(t.work for t in sim.tickets) / (span * slots) if span and slots else None
+        info = RunInfo(
+            "replay",
+            args.replay,
+            args.seed,
+            len(sim.tickets),
+            len(sim.agents),
+            span,
+            load,
+            {"mapping": args.mapping, "categories": len({t.category for t in sim.tickets})},
+        )
+        return sim, info
+    if args.tickets < 1:
+        raise CliError("--tickets must be >= 1")
+    path = args.scenario or str(default_scenario_path())
+    try:
+        spec = load_scenario(path)
+    except ScenarioError as exc:
+        raise CliError(str(exc)) from exc
+    sim = generate(spec, args.tickets, seed=args.seed)
+    span = max((t.arrival for t in sim.tickets), default=0.0)
+    info = RunInfo(
+        "scenario",
+        args.scenario or "default",
+        args.seed,
+        len(sim.tickets),
+        len(sim.agents),
+        span,
+        spec.target_load,
+        {"categories": len(spec.categories)},
+    )
+    return sim, info
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    from router.simulation import check_goals, run_policies
+    from streams.simulation.report import render_html, render_table, to_json
+
+    policies = _policies(args.policies)
+    config = _config(args.config)
+    if args.html is not None and not Path(args.html).parent.exists():
+        raise CliError(f"--html: folder {Path(args.html).parent} does not exist")
+    sim, info = _load(args)
+    show = not args.quiet and (args.progress or sys.stderr.isatty())
+    progress = Progress(sys.stderr, redraw=sys.stderr.isatty()) if show else None
+    try:
+        result = run_policies(sim, policies, config=config, progress=progress)
+    except ValueError as exc:  # router.ConfigError is a ValueError naming the setting
+        raise CliError(f"--config: {exc}") from exc
+    goals = check_goals(result)
+    if args.json:
+        print(json.dumps(to_json(result, info, goals), indent=2, allow_nan=False))
+    else:
+        print(render_table(result, info, goals))
+    if args.html is not None:
+        Path(args.html).write_text(render_html(result, info, goals), encoding="utf-8")
+        if not args.quiet:
+            print(f"HTML report written to {args.html}", file=sys.stderr)
+    return 0

@@ -1,0 +1,90 @@
+"""``ticket-router simulate``: JSON keys, table, HTML report and operator errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from streams.cli.main import main
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "sim"
+
+
+def test_json_has_the_documented_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulate", "--policies", "pooled", "--tickets", "300", "--json", "--quiet"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["pooled_mean_wait_s"] == data["policies"]["pooled"]["mean_wait_s"]
+    pooled = data["policies"]["pooled"]
+    for key in (
+        "mean_wait_s",
+        "p90_wait_s",
+        "mean_assign_s",
+        "jain_utilisation",
+        "skill_match_rate",
+        "sla_attainment",
+    ):
+        assert isinstance(pooled[key], float), key
+    assert pooled["wait_vs_pooled"] == 1.0
+    assert data["input"]["tickets"] == 300
+    assert data["input"]["seed"] == 0
+
+
+def test_seed_makes_runs_reproducible(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["simulate", "--policies", "pooled", "--tickets", "300", "--json", "--quiet"]
+    outputs = []
+    for seed in ("1", "1", "2"):
+        assert main([*argv, "--seed", seed]) == 0
+        data = json.loads(capsys.readouterr().out)["policies"]["pooled"]
+        outputs.append((data["mean_wait_s"], data["p90_wait_s"]))
+    assert outputs[0] == outputs[1]
+    assert outputs[0] != outputs[2]
+
+
+def test_table_and_self_contained_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    html = tmp_path / "report.html"
+    argv = ["simulate", "--policies", "pooled", "--tickets", "300", "--html", str(html), "--quiet"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "mean wait" in out
+    assert "pooled bound (mean wait)" in out
+    page = html.read_text(encoding="utf-8")
+    assert page.count("<svg") >= 6
+    assert "<script" not in page
+    assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "https://" not in page
+
+
+def test_replay_through_the_preset(capsys: pytest.CaptureFixture[str]) -> None:
+    log = FIXTURES / "servicenow_small.csv"
+    argv = ["simulate", "--replay", str(log), "--policies", "pooled", "--json", "--quiet"]
+    assert main(argv) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["input"]["kind"] == "replay"
+    assert data["input"]["tickets"] == 4
+    assert data["policies"]["pooled"]["mean_wait_s"] == 0.0
+
+
+def test_progress_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulate", "--policies", "pooled", "--tickets", "2000", "--progress"]) == 0
+    err = capsys.readouterr().err
+    assert "pooled" in err
+    assert "2,000/2,000 tickets" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--policies", "fifo"], "--policies: unknown fifo"),
+        (["--tickets", "0"], "--tickets must be >= 1"),
+        (["--scenario", "missing.yaml"], "not found"),
+        (["--replay", "missing.csv"], "not found"),
+        (["--replay", "x.csv", "--mapping", "nope"], "neither a file nor a preset"),
+        (["--config", "missing.yaml"], "--config: cannot read"),
+        (["--html", "/nonexistent-dir/r.html"], "--html: folder"),
+    ],
+)
+def test_operator_errors(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulate", "--quiet", *argv]) == 1
+    assert message in capsys.readouterr().err

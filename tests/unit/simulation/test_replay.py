@@ -1,0 +1,136 @@
+"""Replay of small fixture logs through the ServiceNow preset and a custom mapping."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from pathlib import Path
+
+import pytest
+
+from router.simulation import PooledQueue, run, summarise
+from streams.simulation.replay import ReplayError, load_mapping, load_replay
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "sim"
+LOG = FIXTURES / "servicenow_small.csv"
+
+
+def test_servicenow_preset_collapses_cases_into_tickets() -> None:
+    sim = load_replay(LOG, load_mapping("servicenow"))
+    # INC3 never had an assignee, INC5 was resolved before it was opened: both skipped
+    assert [t.ticket_id for t in sim.tickets] == [
+        "INC0000001",
+        "INC0000002",
+        "INC0000004",
+        "INC0000006",
+    ]
+    assert [t.arrival for t in sim.tickets] == [0, 1800, 4500, 86400]
+    # work is opened -> resolved, or -> closed when never resolved
+    assert [t.work for t in sim.tickets] == [3600, 7200, 86400, 1200]
+    assert [t.priority for t in sim.tickets] == [3, 1, 4, 2]
+    assert [t.category for t in sim.tickets] == ["Group 1", "Group 2", "Group 2", "Group 1"]
+    assert [t.sla_s for t in sim.tickets] == [24 * 3600, 3600, 72 * 3600, 4 * 3600]
+    assert sim.meta["cases"] == 6
+    assert sim.meta["skipped"] == 2
+
+
+def test_agents_come_from_history() -> None:
+    sim = load_replay(LOG, load_mapping("servicenow"))
+    agents = {a.agent_id: a for a in sim.agents}
+    assert set(agents) == {"Resolver 1", "Resolver 2"}
+    assert agents["Resolver 1"].skills == {"Group 1": 1}
+    assert agents["Resolver 2"].skills == {"Group 2": 1}
+    # Little's law over the replay span (1 day): 4,800 s and 93,600 s of work at load 0.9
+    assert agents["Resolver 1"].concurrency == 1
+    assert agents["Resolver 2"].concurrency == 2
+    assert agents["Resolver 2"].capacity == 6  # capacity_factor 3
+
+
+def test_replayed_history_runs_through_the_simulator() -> None:
+    sim = load_replay(LOG, load_mapping("servicenow"))
+    metrics = summarise(sim, run(sim, PooledQueue(sim)))
+    assert metrics.closed == 4
+    assert metrics.mean_wait_s == 0.0  # three slots, never more than three open cases
+
+
+def test_gzipped_log_and_limit(tmp_path: Path) -> None:
+    packed = tmp_path / "log.csv.gz"
+    with LOG.open("rb") as src, gzip.open(packed, "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    sim = load_replay(packed, load_mapping("servicenow"), limit=2)
+    assert [t.ticket_id for t in sim.tickets] == ["INC0000001", "INC0000002"]
+
+
+def test_custom_mapping_with_named_priorities() -> None:
+    sim = load_replay(
+        FIXTURES / "zendesk_small.csv", load_mapping(str(FIXTURES / "zendesk_mapping.yaml"))
+    )
+    assert [t.ticket_id for t in sim.tickets] == ["101", "102", "103"]  # 104 is unsolved
+    assert [t.priority for t in sim.tickets] == [3, 1, 4]
+    assert [t.work for t in sim.tickets] == [2700, 10800, 86400]
+    assert sorted(a.agent_id for a in sim.agents) == ["Ana", "Ben"]
+
+
+def test_iso_and_epoch_times(tmp_path: Path) -> None:
+    log = tmp_path / "log.csv"
+    log.write_text(
+        "id,opened,team,who,done\n1,2024-01-01T10:00:00+01:00,a,x,2024-01-01T10:30:00Z\n"
+    )
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "columns: {case_id: id, opened_at: opened, group: team, assignee: who, resolved_at: done}\n"
+        "time_format: iso\n"
+    )
+    sim = load_replay(log, load_mapping(str(mapping)))
+    assert sim.tickets[0].work == 5400  # 09:00Z -> 10:30Z
+    log.write_text("id,opened,team,who,done\n1,1000,a,x,1600\n")
+    mapping.write_text(mapping.read_text().replace("iso", "epoch"))
+    assert load_replay(log, load_mapping(str(mapping))).tickets[0].work == 600
+
+
+@pytest.mark.parametrize(
+    ("mapping", "message"),
+    [
+        ("columns: {case_id: number}\ntime_format: x\n", "lacks columns.opened_at"),
+        ("columns: {}\n", "lacks columns.case_id"),
+        ("time_format: x\n", "needs a 'columns' mapping"),
+        (
+            "columns: {case_id: a, opened_at: b, group: c, assignee: d, resolved_at: e, tier: f}\n"
+            "time_format: x\n",
+            "unknown columns.tier",
+        ),
+        (
+            "columns: {case_id: a, opened_at: b, group: c, assignee: d, resolved_at: e}\n",
+            "lacks time_format",
+        ),
+        (
+            "columns: {case_id: a, opened_at: b, group: c, assignee: d, resolved_at: e}\n"
+            "time_format: x\npriorities: {urgent: 0}\n",
+            "priorities.urgent must be 1..4",
+        ),
+    ],
+)
+def test_mapping_errors(tmp_path: Path, mapping: str, message: str) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text(mapping)
+    with pytest.raises(ReplayError, match=message):
+        load_mapping(str(path))
+
+
+def test_unknown_preset_or_file() -> None:
+    with pytest.raises(ReplayError, match="neither a file nor a preset"):
+        load_mapping("zendesk-does-not-exist")
+
+
+def test_log_errors_say_what_to_fix(tmp_path: Path) -> None:
+    mapping = load_mapping("servicenow")
+    with pytest.raises(ReplayError, match="not found"):
+        load_replay(tmp_path / "missing.csv", mapping)
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("id,when\n1,2\n")
+    with pytest.raises(ReplayError, match="columns number, opened_at"):
+        load_replay(wrong, mapping)
+    bad_time = tmp_path / "bad.csv"
+    bad_time.write_text(LOG.read_text().replace("1/3/2016 09:00", "2016-03-01 09:00"))
+    with pytest.raises(ReplayError, match="does not match time_format"):
+        load_replay(bad_time, mapping)

@@ -41,6 +41,15 @@ class Settings(BaseSettings):
     metrics_host: str = Field("127.0.0.1", description="Interface of the /metrics endpoint.")
     metrics_port: int = Field(9464, ge=0, le=65535, description="Metrics port; 0 = off.")
     tick_interval_s: float = Field(5.0, gt=0, description="Seconds between router ticks.")
+    redis_flush_interval_s: float = Field(
+        0.5, gt=0, description="Seconds between writes of the Redis live view (and gauges)."
+    )
+    kafka_wait_s: float = Field(
+        10.0, ge=0, description="How long the worker waits for Kafka to answer at start."
+    )
+    publisher_max_pending: int = Field(
+        2000, ge=1, description="Events whose outputs may wait for their state at once."
+    )
     triage_batch_size: int = Field(32, ge=1, description="Tickets per triage batch.")
     triage_batch_timeout_s: float = Field(0.2, gt=0, description="Max wait to fill a batch.")
     triage_embedder: Literal["minilm", "hashing"] = Field(
@@ -56,7 +65,12 @@ class Settings(BaseSettings):
     consumer_auto_offset_reset: Literal["earliest", "latest"] = Field(
         "earliest", description="Where a new consumer group starts."
     )
-    session_timeout_s: float = Field(30.0, gt=0, description="Kafka consumer session timeout.")
+    session_timeout_s: float = Field(
+        10.0,
+        ge=6,
+        description="Kafka consumer session timeout (a killed worker's partitions "
+        "move after this long; the broker's minimum is 6 s).",
+    )
     broker_commit_interval_s: float = Field(1.0, gt=0, description="Offset commit interval.")
     table_standby_replicas: int = Field(0, ge=0, description="Standby table replicas.")
     web_enabled: bool = Field(False, description="Faust's web server (off by default).")

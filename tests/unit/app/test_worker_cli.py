@@ -1,0 +1,43 @@
+"""``ticket-router worker``: help, and a clear error when Kafka does not answer."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from streams.cli.main import main
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_help_lists_the_options(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["worker", "--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for option in ("--bootstrap", "--app-id", "--data-dir", "--metrics-port", "--embedder"):
+        assert option in out
+
+
+def test_unreachable_kafka_is_reported_with_what_to_do(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TICKET_ROUTER_KAFKA_WAIT_S", "1")
+    code = main(["worker", "--bootstrap", f"127.0.0.1:{_closed_port()}", "--metrics-port", "0"])
+    assert code == 3
+    err = capsys.readouterr().err
+    assert "is not reachable" in err
+    assert "ticket-router dev up" in err
+
+
+def test_invalid_settings_are_reported(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TICKET_ROUTER_SESSION_TIMEOUT_S", "1")
+    assert main(["worker"]) == 2
+    assert "session_timeout_s" in capsys.readouterr().err

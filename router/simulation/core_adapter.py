@@ -30,7 +30,7 @@ _LEVELS = {1: Proficiency.BASIC, 2: Proficiency.INTERMEDIATE, 3: Proficiency.ADV
 
 def default_config(policy: str) -> dict[str, Any]:
     """The group settings a policy runs with unless the caller overrides them."""
-    return {"policy": policy}
+    return {"policy": policy, "closed_retention_s": 0.0}
 
 
 class CoreDispatcher:

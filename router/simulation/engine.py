@@ -6,6 +6,11 @@ priority order (then arrival); assigned but unstarted tickets wait in that perso
 queue, so assigning "at once" to a busy agent still means waiting. Work begun before
 a shift ends is finished (overtime, counted as available time); unstarted tickets of
 an offline agent wait for their next shift unless the policy moves them.
+
+Clock ticks (every ``SimInput.tick_every_s``) reach the dispatcher only while some
+ticket waits unassigned or sits unstarted with an offline agent: time-driven routing
+(relaxation, escalation, offline re-routes) has nothing to act on otherwise, and
+skipping those ticks keeps long runs fast.
 """
 
 from __future__ import annotations
@@ -69,6 +74,8 @@ def run(
     waiting: list[int] = []
     in_personal: list[int] = []
     arrived = started = closed = 0
+    unassigned = 0  # arrived, not started, with no agent
+    stranded = 0  # assigned to an offline agent, not started
 
     events: list[tuple[float, int, int, int]] = []
     seq = count()
@@ -109,6 +116,7 @@ def run(
         return out
 
     def apply(assignments: list[Assignment], now: float) -> None:
+        nonlocal unassigned, stranded
         while assignments:
             touched: list[Assignment] = []
             for i, a in assignments:
@@ -118,9 +126,16 @@ def run(
                 if old >= 0:
                     open_count[old] -= 1
                     reassigned[i] += 1
+                    if not online[old]:
+                        stranded -= 1
+                else:
+                    unassigned -= 1
                 owner[i] = a
                 if a < 0:
+                    unassigned += 1
                     continue
+                if not online[a]:
+                    stranded += 1
                 if assigned_at[i] < 0:
                     assigned_at[i] = now
                 open_count[a] += 1
@@ -152,21 +167,25 @@ def run(
                 progress(closed)
         elif kind == _ARRIVE:
             arrived += 1
+            unassigned += 1
             apply(dispatcher.ticket_arrived(x, now), now)
         elif kind == _ON:
             if not online[x]:
                 online[x] = True
+                stranded -= open_count[x] - busy[x]
                 mark[x] = now
                 apply(dispatcher.agent_online(x, now), now)
                 apply(start_work(x, now), now)
         elif kind == _OFF:
             if online[x]:
                 online[x] = False
+                stranded += open_count[x] - busy[x]
                 online_time[x] += now - mark[x]
                 mark[x] = now
                 apply(dispatcher.agent_offline(x, now), now)
         elif kind == _TICK:
-            apply(dispatcher.tick(now), now)
+            if unassigned or stranded:
+                apply(dispatcher.tick(now), now)
             push(events, (now + sim.tick_every_s, _TICK, next(seq), 0))
         else:
             if now <= last_arrival:

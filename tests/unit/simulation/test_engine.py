@@ -120,22 +120,39 @@ def test_concurrency_works_tickets_in_parallel() -> None:
 
 
 def test_moves_and_unassignments_count_as_reassignments() -> None:
-    # t2 lands behind t1 on a; at 1 it moves to b, at 2 t3 is taken back and at 3 given to b
+    # round-robin: t1 -> a, t2 -> b (off shift until 50), t3 -> a. At 1 t3 moves to b,
+    # at 2 t2 is taken back from b, at 3 it goes to a (behind t1, so it starts at 10).
     agents = [SimAgent("a", {}, shifts=ALWAYS), SimAgent("b", {}, shifts=((50.0, 100.0),))]
     tickets = [
         SimTicket("t1", 0, 10, None),
         SimTicket("t2", 0, 1, None),
         SimTicket("t3", 0, 1, None),
     ]
-    moves = {1.0: [(1, 1)], 2.0: [(2, UNASSIGNED)], 3.0: [(2, 1)]}
+    moves = {1.0: [(2, 1)], 2.0: [(1, UNASSIGNED)], 3.0: [(1, 0)]}
     sim = SimInput(agents, tickets, tick_every_s=1.0, snapshot_every_s=0.0)
-    dispatcher = Scripted(1, moves)
-    rec = run(sim, dispatcher)
-    assert rec.worker == [0, 1, 1]
-    assert rec.started_at == [0, 50, 51]
+    rec = run(sim, Scripted(2, moves))
+    assert rec.worker == [0, 0, 1]
+    assert rec.started_at == [0, 10, 50]
     assert rec.reassigned == [0, 1, 1]
     assert summarise(sim, rec).reassignments == 2
     assert rec.assigned_at == [0, 0, 0]  # the first assignment counts for time to assign
+
+
+def test_ticks_reach_the_dispatcher_only_while_something_waits() -> None:
+    # t1 goes to b, who is off shift until 5: ticks 1..5 see it stranded; afterwards
+    # every ticket is with an online agent and ticks are skipped.
+    agents = [SimAgent("a", {}, shifts=ALWAYS), SimAgent("b", {}, shifts=((5.0, 100.0),))]
+    tickets = [SimTicket("t0", 0, 20, None), SimTicket("t1", 0, 20, None)]
+    sim = SimInput(agents, tickets, tick_every_s=1.0, snapshot_every_s=0.0)
+    seen: list[float] = []
+
+    class Counting(PushRoundRobin):
+        def tick(self, now: float) -> list[tuple[int, int]]:
+            seen.append(now)
+            return []
+
+    run(sim, Counting(2))
+    assert seen == [1, 2, 3, 4]
 
 
 def test_sla_attainment_by_priority_and_tier() -> None:

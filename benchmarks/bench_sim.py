@@ -1,0 +1,62 @@
+"""Simulator throughput: the default scenario through all five policies.
+
+Run: ``.venv/bin/python benchmarks/bench_sim.py [--tickets 100000] [--seed 0]``.
+Prints seconds per policy (the core policies drive the real decision core in process),
+tickets per second, the decision-core outcomes handled, and the total against the
+60 s target. Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from router.simulation import POLICIES, build_dispatcher, generate, run, summarise
+from streams.simulation.scenario import default_scenario_path, load_scenario
+
+TARGET_S = 60.0
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--policies", default=",".join(POLICIES))
+    args = parser.parse_args(argv)
+    policies = [p for p in args.policies.split(",") if p]
+
+    began = time.perf_counter()
+    sim = generate(load_scenario(default_scenario_path()), args.tickets, seed=args.seed)
+    generated = time.perf_counter() - began
+    days = sim.tickets[-1].arrival / 86400 if sim.tickets else 0.0
+    print(
+        f"default scenario: {len(sim.tickets):,} tickets over {days:.0f} days, "
+        f"{len(sim.agents)} agents, seed {args.seed} (generated in {generated:.1f} s)"
+    )
+    print(
+        f"{'policy':<13} {'run s':>7} {'tickets/s':>10} {'outcomes':>9} {'mean wait':>10} "
+        f"{'reassign':>9}"
+    )
+    total = 0.0
+    for policy in policies:
+        dispatcher = build_dispatcher(sim, policy)
+        start = time.perf_counter()
+        record = run(sim, dispatcher)
+        elapsed = time.perf_counter() - start
+        total += elapsed
+        metrics = summarise(sim, record)
+        outcomes = sum(getattr(dispatcher, "outcomes", {}).values())
+        print(
+            f"{policy:<13} {elapsed:>7.1f} {len(sim.tickets) / elapsed:>10,.0f} "
+            f"{outcomes:>9,} {metrics.mean_wait_s / 60:>9.1f}m {metrics.reassignments:>9,}",
+            flush=True,
+        )
+    verdict = "within" if total <= TARGET_S else "over"
+    print(
+        f"total {total:.1f} s for {len(policies)} policies ({verdict} the {TARGET_S:.0f} s target)"
+    )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

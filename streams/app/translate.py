@@ -57,6 +57,7 @@ _KINDS = {
     "SlaWarning": RouterEventKind.SLA_WARNING,
 }
 _SCALARS = (str, int, float, bool, type(None))
+_UNDETERMINED = frozenset({"und", "unknown", "xx"})
 
 
 def event_time(event: Event) -> float:
@@ -71,7 +72,10 @@ def ticket_request(event: TicketTriaged, core: Any = None) -> Any:
     ticket_request_type = core_of(core).TicketRequest
     ticket, triage = event.ticket, event.triage
     due = ticket.sla_due_at
-    language = triage.language or ticket.customer.language or "en"
+    language = triage.language
+    if not language or language in _UNDETERMINED:
+        # triage could not tell (short text): the customer's language is the best guess
+        language = ticket.customer.language or "en"
     return ticket_request_type(
         ticket_id=ticket.ticket_id,
         group=event.tenant,
@@ -91,14 +95,17 @@ def ticket_request(event: TicketTriaged, core: Any = None) -> Any:
 
 def agent_update(event: AgentStatusChanged, core: Any = None) -> Any:
     """The core's ``AgentUpdate`` of an agent-status event."""
+    extra: dict[str, Any] = {}
+    if event.languages:  # none listed: the core's default (English)
+        extra["languages"] = frozenset(event.languages)
     return core_of(core).AgentUpdate(
         agent_id=event.agent_id,
         status=event.status,
         capacity=event.capacity,
         skills=dict(event.skills),
-        languages=frozenset(event.languages),
         automated=event.automated,
         version=event.version,
+        **extra,
     )
 
 

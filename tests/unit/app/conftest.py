@@ -64,7 +64,7 @@ def created(ticket_id: str, *, tenant: str = "acme", at: datetime = T0) -> Ticke
         channel="email",
         subject="Invoice is wrong",
         body="I was charged twice this month.",
-        customer=Customer(id="c-1", tier="standard", language="en"),
+        customer=Customer(id=f"c-{ticket_id}", tier="standard", language="en"),
         created_at=at,
     )
 

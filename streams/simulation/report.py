@@ -62,7 +62,7 @@ def format_duration(seconds: float) -> str:
     s = max(0.0, seconds)
     if s < 120:
         return f"{s:.0f}s"
-    if s < 7200:
+    if s < 3600:
         return f"{s / 60:.1f}m"
     if s < 172800:
         return f"{s / 3600:.1f}h"
@@ -176,14 +176,29 @@ def to_json(result: Comparison, info: RunInfo, goals: list[Goal]) -> dict[str, A
     }
 
 
+def _short(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:.0f}s"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f}m"
+    if seconds < 86400:
+        return f"{seconds / 3600:.0f}h"
+    return f"{seconds / 86400:.0f}d"
+
+
 def _bucket_labels() -> list[str]:
     labels = []
     for k, edge in enumerate(WAIT_EDGES):
-        if k + 1 < len(WAIT_EDGES):
-            labels.append(f"{format_duration(edge)}-{format_duration(WAIT_EDGES[k + 1])}")
+        if k == 0:
+            labels.append(f"<{_short(WAIT_EDGES[1])}")
+        elif k + 1 < len(WAIT_EDGES):
+            labels.append(f"{_short(edge)}-{_short(WAIT_EDGES[k + 1])}")
         else:
-            labels.append(f">= {format_duration(edge)}")
+            labels.append(f">={_short(edge)}")
     return labels
+
+
+_LOG_TICKS = (1.0, 10.0, 60.0, 600.0, 3600.0, 4 * 3600.0, 86400.0, 7 * 86400.0, 30 * 86400.0)
 
 
 _CSS = """
@@ -225,9 +240,10 @@ def render_html(result: Comparison, info: RunInfo, goals: list[Goal]) -> str:
             (n, _colour(n), [m.mean_wait_s, m.p50_wait_s, m.p90_wait_s])
             for n, m in zip(names, ms, strict=True)
         ],
-        label="wait until work starts",
+        label="wait until work starts (log scale)",
         fmt=format_duration,
         reference=reference,
+        log_ticks=_LOG_TICKS,
     )
     hist = svg.bar_chart(
         _bucket_labels(),

@@ -32,14 +32,23 @@ def nice_ticks(high: float, count: int = 5) -> list[float]:
     return [k * step for k in range(n + 1)]
 
 
-def _frame(body: list[str], label: str, ticks: list[float], fmt: Fmt, top: float) -> str:
+def _frame(
+    body: list[str],
+    label: str,
+    ticks: list[float],
+    fmt: Fmt,
+    top: float,
+    *,
+    scale: Callable[[float], float] | None = None,
+) -> str:
     plot_h = _H - _TOP - _BOTTOM
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_W} {_H}" '
         f'width="100%" role="img" aria-label="{escape(label)}" {_FONT}>'
     ]
     for t in ticks:
-        y = _TOP + plot_h - (t / top) * plot_h if top > 0 else _TOP + plot_h
+        frac = scale(t) if scale is not None else (t / top if top > 0 else 0.0)
+        y = _TOP + plot_h - frac * plot_h
         parts.append(
             f'<line x1="{_LEFT}" x2="{_W - _RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e5e5e5"/>'
             f'<text x="{_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#555">'
@@ -73,15 +82,22 @@ def bar_chart(
     label: str,
     fmt: Fmt,
     reference: tuple[str, float] | None = None,
+    log_ticks: Sequence[float] | None = None,
 ) -> str:
     """Grouped bars: one group per ``groups`` entry, one bar per series in each group.
 
-    ``reference`` draws a dashed horizontal line (e.g. the pooled bound).
+    ``reference`` draws a dashed horizontal line (e.g. the pooled bound). With
+    ``log_ticks`` (increasing, positive) the axis is logarithmic between the ticks that
+    bracket the values.
     """
     values = [v for _, _, vs in series for v in vs]
     high = max([*values, reference[1] if reference else 0.0, 0.0])
     ticks = nice_ticks(high)
     top = ticks[-1] or 1.0
+    scale = _log_scale(values, log_ticks) if log_ticks else None
+    if scale is not None:
+        ticks = scale[1]
+    frac = scale[0] if scale is not None else (lambda v: v / top)
     plot_w = _W - _LEFT - _RIGHT
     plot_h = _H - _TOP - _BOTTOM
     slot = plot_w / max(1, len(groups))
@@ -91,7 +107,7 @@ def bar_chart(
         x0 = _LEFT + g * slot + slot * 0.1
         for s, (name, colour, vs) in enumerate(series):
             v = vs[g]
-            h = (v / top) * plot_h
+            h = frac(v) * plot_h
             x = x0 + s * bar
             body.append(
                 f'<rect x="{x:.1f}" y="{_TOP + plot_h - h:.1f}" width="{bar * 0.92:.1f}" '
@@ -103,7 +119,7 @@ def bar_chart(
             f'text-anchor="middle" fill="#333">{escape(group)}</text>'
         )
     if reference is not None:
-        y = _TOP + plot_h - (reference[1] / top) * plot_h
+        y = _TOP + plot_h - frac(reference[1]) * plot_h
         body.append(
             f'<line x1="{_LEFT}" x2="{_W - _RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#111" '
             f'stroke-dasharray="6 4"/><text x="{_W - _RIGHT - 4}" y="{y - 5:.1f}" '
@@ -112,7 +128,27 @@ def bar_chart(
         )
     if len(series) > 1:
         body.extend(_legend([(n, c) for n, c, _ in series]))
-    return _frame(body, label, ticks, fmt, top)
+    return _frame(body, label, ticks, fmt, top, scale=frac if scale is not None else None)
+
+
+def _log_scale(
+    values: Sequence[float], candidates: Sequence[float]
+) -> tuple[Callable[[float], float], list[float]] | None:
+    positive = [v for v in values if v > 0]
+    if not positive:
+        return None
+    low = max([c for c in candidates if c <= min(positive)], default=candidates[0])
+    high = min([c for c in candidates if c >= max(positive)], default=candidates[-1])
+    if high <= low:
+        return None
+    span = math.log(high) - math.log(low)
+
+    def frac(v: float) -> float:
+        if v <= low:
+            return 0.0
+        return min(1.0, (math.log(v) - math.log(low)) / span)
+
+    return frac, [c for c in candidates if low <= c <= high]
 
 
 def line_chart(

@@ -427,6 +427,16 @@ class RoutingGroup:
                     why = book.room_reason(book.agents[agent_id])
                     if why is not None:
                         excluded[agent_id] = why
+        if not eligible and "fairness_cap" in excluded.values():
+            for agent_id in pool:
+                _, candidate = self.rules.check(book.agents[agent_id], needs, fair=False)
+                if candidate is not None:
+                    eligible.append(candidate)
+            waived = "fairness cap waived: every eligible agent is at its high-effort share"
+            excluded = {k: v for k, v in excluded.items() if v != "fairness_cap"}
+            excluded_count -= len(eligible)
+        else:
+            waived = ""
         if not eligible:
             return Explanation(
                 policy=self.policy.name,
@@ -443,7 +453,7 @@ class RoutingGroup:
             self.config.fairness.utilisation_band,
             self.cursor,
         )
-        reasons: list[str] = []
+        reasons: list[str] = [waived] if waived else []
         if (
             len(eligible) > 1
             and self.config.policy == "balanced"
@@ -557,8 +567,10 @@ class RoutingGroup:
         return out
 
     def _best_for(self, agent: AgentState) -> tuple[PendingTicket, Candidate, Needs] | None:
+        """The first waiting ticket ``agent`` may take (fairness waived if that is all)."""
         best: tuple[PendingTicket, Candidate, Needs] | None = None
-        best_key = None
+        capped: tuple[PendingTicket, Candidate, Needs] | None = None
+        best_key = capped_key = None
         tickets = self.queue.tickets
         for bucket in self.rules.agent_buckets(agent):
             for key in self.queue.bucket(bucket)[:PULL_SCAN]:
@@ -566,11 +578,15 @@ class RoutingGroup:
                     break
                 ticket = tickets[key[3]]
                 needs = self._needs(ticket)
-                _, candidate = self.rules.check(agent, needs)
+                reason, candidate = self.rules.check(agent, needs)
                 if candidate is not None:
                     best, best_key = (ticket, candidate, needs), key
                     break
-        return best
+                if reason == "fairness_cap" and (capped_key is None or key < capped_key):
+                    _, waived = self.rules.check(agent, needs, fair=False)
+                    if waived is not None:
+                        capped, capped_key = (ticket, waived, needs), key
+        return best if best is not None else capped
 
     # ------------------------------------------------------------ bookkeeping
 

@@ -11,7 +11,7 @@ Kinds and keys::
 
 Open tickets per agent are not stored: they are the assigned records, so queue depth
 always equals open assignments after a restore. Timers are derived from the pending
-tickets and closed records.
+tickets, closed records and offline agents.
 """
 
 from __future__ import annotations
@@ -97,8 +97,11 @@ def restore(group: RoutingGroup, entities: Mapping[str, Mapping[str, Any]]) -> N
         elif record.closed_at is not None:
             subject = "c:" + ticket_id
             group.timers.add(record.closed_at + group.config.closed_retention_s, "prune", subject)
+    grace = group.config.offline_reroute_grace_s
     for agent in group.book:
         group.book.refresh(agent)
+        if agent.offline_since is not None and grace is not None and agent.open:
+            group.timers.add(agent.offline_since + grace, "offline", "a:" + agent.agent_id)
     velocity = entities.get("velocity", {})
     for agent_id in sorted(velocity):
         group.velocity_book.restore(agent_id, dict(velocity[agent_id]))

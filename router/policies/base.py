@@ -80,8 +80,14 @@ class Rules:
         self.fairness = fairness
         self.skill_based = config.relaxes
 
-    def check(self, agent: AgentState, needs: Needs) -> tuple[str | None, Candidate | None]:
-        """``(reason, None)`` if ``agent`` cannot take the ticket, else ``(None, candidate)``."""
+    def check(
+        self, agent: AgentState, needs: Needs, *, fair: bool = True
+    ) -> tuple[str | None, Candidate | None]:
+        """``(reason, None)`` if ``agent`` cannot take the ticket, else ``(None, candidate)``.
+
+        ``fair=False`` waives the fairness cap (used when every otherwise eligible agent
+        is at its share: the cap spreads work, it must not leave a ticket waiting).
+        """
         room = self.book.room_reason(agent)
         if room is not None:
             return room, None
@@ -89,7 +95,7 @@ class Rules:
             return "automated_resolver", None
         if not self.skill_based:
             return None, Candidate(agent, 1.0, 0, "any")
-        if needs.high_effort and self.fairness.over_cap(agent.agent_id):
+        if fair and needs.high_effort and self.fairness.over_cap(agent.agent_id):
             return "fairness_cap", None
         if needs.any_agent:
             level = agent.skills.get(needs.category, 0) if needs.category else 0

@@ -17,6 +17,7 @@ __all__ = [
     "FLAG_HEADERS",
     "FLAG_HTML",
     "FLAG_HUGE",
+    "FLAG_INVALID_UNICODE",
     "FLAG_QUOTED",
     "FLAG_SIGNATURE",
     "FLAG_TRUNCATED",
@@ -36,11 +37,13 @@ FLAG_HEADERS = "headers"
 FLAG_SIGNATURE = "signature"
 FLAG_TRUNCATED = "truncated"
 FLAG_HUGE = "huge"
+FLAG_INVALID_UNICODE = "invalid_unicode"
 
 _HTML_TAG = re.compile(r"<[a-zA-Z/!][^>]{0,2000}>")
-_HTML_DROP_BLOCKS = re.compile(
-    r"<(script|style|head)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL
-)
+_HTML_BLOCK_OPEN = re.compile(r"<(script|style|head)\b[^>]{0,2000}>", re.IGNORECASE)
+_HTML_BLOCK_CLOSE = {
+    name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("script", "style", "head")
+}
 _HTML_BREAK = re.compile(r"<\s*(br|/p|/div|/li|/tr|/h[1-6])\b[^>]*>", re.IGNORECASE)
 _HTML_HINT = re.compile(r"</?(html|body|div|p|br|span|table|td|tr|a|b|i|font|li|ul)\b", re.I)
 _HEADER_LINE = re.compile(
@@ -62,6 +65,7 @@ _SIGNATURE_START = re.compile(
 _SPACES = re.compile(r"[ \t\u00a0\u200b\f\v]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +98,11 @@ def clean_text(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> CleanedText:
     if original_chars > HUGE_INPUT_CHARS:
         flags.add(FLAG_HUGE)
         text = text[:HUGE_INPUT_CHARS]
+    if _SURROGATE.search(text):
+        # Lone surrogates (e.g. from a JSON "\\ud800" escape) cannot be encoded as UTF-8,
+        # which tokenizers and hashing need; replace them instead of failing later.
+        flags.add(FLAG_INVALID_UNICODE)
+        text = _SURROGATE.sub("\ufffd", text)
     text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
     if _HTML_HINT.search(text) or "&nbsp;" in text or "&amp;" in text:
         flags.add(FLAG_HTML)
@@ -110,10 +119,34 @@ def clean_text(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> CleanedText:
 
 
 def _strip_html(text: str) -> str:
-    text = _HTML_DROP_BLOCKS.sub(" ", text)
+    text = _drop_blocks(text)
     text = _HTML_BREAK.sub("\n", text)
     text = _HTML_TAG.sub(" ", text)
     return html.unescape(text)
+
+
+def _drop_blocks(text: str) -> str:
+    """Remove ``<script>``/``<style>``/``<head>`` blocks in one linear pass.
+
+    A lazy ``<script>.*?</script>`` regex is quadratic on many unclosed openers (seconds
+    for 64 KB); here each closing tag is searched at most once per name: when a search
+    fails, no later opener of that name can be closed either, so only its tag is dropped.
+    """
+    out: list[str] = []
+    position = 0
+    unclosed: set[str] = set()
+    while (opener := _HTML_BLOCK_OPEN.search(text, position)) is not None:
+        out.append(text[position : opener.start()])
+        out.append(" ")
+        name = opener.group(1).lower()
+        closer = None if name in unclosed else _HTML_BLOCK_CLOSE[name].search(text, opener.end())
+        if closer is None:
+            unclosed.add(name)
+            position = opener.end()
+        else:
+            position = closer.end()
+    out.append(text[position:])
+    return "".join(out)
 
 
 def _strip_mail(text: str) -> tuple[str, set[str]]:

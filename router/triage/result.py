@@ -23,7 +23,10 @@ class TriageResult:
 
     ``category`` is the top skill, or ``None`` when ``uncertain`` (the top confidence is
     below the classifier's threshold): routing then uses the generalist pool.
-    ``reasons`` are rule names and short explanations, never ticket text.
+    ``skills`` carry class probabilities; ``top_confidence``, when set, is the estimated
+    probability that the top skill is right (the classifier's confidence model) and is
+    what :attr:`confidence` reports. ``reasons`` are rule names and short explanations,
+    never ticket text.
     """
 
     ticket_id: str
@@ -36,6 +39,7 @@ class TriageResult:
     flags: frozenset[str] = frozenset()
     reasons: tuple[str, ...] = ()
     model_version: int = 0
+    top_confidence: float | None = None
     extra: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -47,8 +51,12 @@ class TriageResult:
 
     @property
     def confidence(self) -> float:
-        """Confidence of the top skill (0.0 when there is none)."""
-        return self.skills[0].confidence if self.skills else 0.0
+        """Confidence that the top skill is right (0.0 when there is none)."""
+        if not self.skills:
+            return 0.0
+        if self.top_confidence is not None:
+            return self.top_confidence
+        return self.skills[0].confidence
 
     def to_dict(self) -> dict[str, object]:
         """JSON-able form (for ``--json`` and the triaged-ticket event)."""

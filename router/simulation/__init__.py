@@ -9,6 +9,7 @@ from __future__ import annotations
 from router.simulation.compare import (
     GOALS,
     POLICIES,
+    REFERENCES,
     Comparison,
     Goal,
     build_dispatcher,
@@ -29,7 +30,7 @@ from router.simulation.metrics import (
     summarise,
 )
 from router.simulation.model import SimAgent, SimInput, SimTicket
-from router.simulation.pooled import PooledQueue
+from router.simulation.pooled import PooledQueue, SkilledPooledQueue
 from router.simulation.synthetic import (
     AgentSpec,
     ScenarioSpec,
@@ -43,6 +44,7 @@ __all__ = [
     "CORE_POLICIES",
     "GOALS",
     "POLICIES",
+    "REFERENCES",
     "UNASSIGNED",
     "WAIT_EDGES",
     "AgentSpec",
@@ -59,6 +61,7 @@ __all__ = [
     "SimAgent",
     "SimInput",
     "SimTicket",
+    "SkilledPooledQueue",
     "SpikeSpec",
     "build_dispatcher",
     "check_goals",

@@ -17,11 +17,12 @@ from router.simulation.dispatcher import Dispatcher
 from router.simulation.engine import run
 from router.simulation.metrics import PolicyMetrics, RunRecord, summarise
 from router.simulation.model import SimInput
-from router.simulation.pooled import PooledQueue
+from router.simulation.pooled import PooledQueue, SkilledPooledQueue
 
 __all__ = [
     "GOALS",
     "POLICIES",
+    "REFERENCES",
     "Comparison",
     "Goal",
     "build_dispatcher",
@@ -30,6 +31,9 @@ __all__ = [
 ]
 
 POLICIES = (*CORE_POLICIES, "pooled")
+"""What runs by default: the four core policies and the pooled bound."""
+REFERENCES = ("pooled_skills",)
+"""Opt-in references: ``pooled_skills`` is the ideal central queue within skills."""
 
 ProgressFn = Callable[[str, int, int], None]
 
@@ -81,11 +85,14 @@ class Comparison:
 def build_dispatcher(
     sim: SimInput, policy: str, config: Mapping[str, Any] | None = None
 ) -> Dispatcher:
-    """The dispatcher for ``policy`` (one of :data:`POLICIES`)."""
+    """The dispatcher for ``policy`` (one of :data:`POLICIES` or :data:`REFERENCES`)."""
     if policy == "pooled":
         return PooledQueue(sim)
+    if policy == "pooled_skills":
+        return SkilledPooledQueue(sim)
     if policy not in CORE_POLICIES:
-        raise ValueError(f"unknown policy {policy!r}; use one of {', '.join(POLICIES)}")
+        known = ", ".join((*POLICIES, *REFERENCES))
+        raise ValueError(f"unknown policy {policy!r}; use one of {known}")
     return CoreDispatcher(sim, policy, config)
 
 

@@ -25,6 +25,7 @@ COLOURS = {
     "skills": "#9467bd",
     "balanced": "#2ca02c",
     "pooled": "#1f77b4",
+    "pooled_skills": "#17becf",
 }
 
 

@@ -19,6 +19,7 @@ from streams.cli.errors import CliError
 __all__ = ["Progress", "register"]
 
 _POLICIES = ("round_robin", "least_loaded", "skills", "balanced", "pooled")
+_REFERENCES = ("pooled_skills",)
 
 
 def register(subparsers: Any) -> None:
@@ -51,7 +52,10 @@ def register(subparsers: Any) -> None:
     sim.add_argument(
         "--policies",
         default=",".join(_POLICIES),
-        help=f"comma-separated policies to run (default: {','.join(_POLICIES)})",
+        help=(
+            f"comma-separated policies to run (default: {','.join(_POLICIES)}); "
+            "pooled_skills adds the ideal central queue within skills"
+        ),
     )
     sim.add_argument(
         "--config",
@@ -103,11 +107,11 @@ class Progress:
 
 def _policies(text: str) -> list[str]:
     chosen = [p.strip() for p in text.split(",") if p.strip()]
-    unknown = [p for p in chosen if p not in _POLICIES]
+    unknown = [p for p in chosen if p not in _POLICIES + _REFERENCES]
     if unknown or not chosen:
         raise CliError(
             f"--policies: unknown {', '.join(unknown) or '(empty)'}; "
-            f"choose from {', '.join(_POLICIES)}"
+            f"choose from {', '.join(_POLICIES + _REFERENCES)}"
         )
     return list(dict.fromkeys(chosen))
 

@@ -88,3 +88,12 @@ def test_progress_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
 def test_operator_errors(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["simulate", "--quiet", *argv]) == 1
     assert message in capsys.readouterr().err
+
+
+def test_skilled_pooled_reference_on_request(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["simulate", "--policies", "pooled,pooled_skills", "--tickets", "500", "--json"]
+    assert main([*argv, "--quiet"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    skilled = data["policies"]["pooled_skills"]
+    assert skilled["skill_match_rate"] == 1.0
+    assert skilled["mean_wait_s"] >= data["pooled_mean_wait_s"]

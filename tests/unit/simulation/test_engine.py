@@ -10,6 +10,7 @@ from router.simulation import (
     SimAgent,
     SimInput,
     SimTicket,
+    SkilledPooledQueue,
     run,
     summarise,
 )
@@ -197,3 +198,22 @@ def test_progress_is_reported() -> None:
     seen: list[int] = []
     run(sim, PooledQueue(sim), progress=seen.append, progress_every=2)
     assert seen == [2, 4, 5]
+
+
+def test_skilled_pooled_queue_keeps_to_skills() -> None:
+    # b (shipping) is idle but cannot take billing: t2 waits for a; t3 goes to b at once
+    agents = [
+        SimAgent("a", {"billing": 3}, shifts=ALWAYS),
+        SimAgent("b", {"shipping": 1}, shifts=ALWAYS),
+    ]
+    tickets = [
+        SimTicket("t1", 0, 10, "billing"),
+        SimTicket("t2", 1, 5, "billing"),
+        SimTicket("t3", 2, 5, "shipping"),
+        SimTicket("t4", 3, 1, None),
+    ]
+    sim = _sim(tickets, agents)
+    rec = run(sim, SkilledPooledQueue(sim))
+    assert rec.started_at == [0, 10, 2, 7]  # t4 (no category) goes to b once it frees up
+    assert summarise(sim, rec).skill_match_rate == 1.0
+    assert _waits(sim, PooledQueue(sim)) == [0, 0, 4, 7]  # skill-blind: b helps with t2

@@ -9,7 +9,7 @@ that is lower.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,6 +118,8 @@ class AgentBook:
         self.available: dict[str, None] = {}
         self.available_by_skill: dict[str, dict[str, None]] = {}
         self.automated: dict[str, None] = {}
+        self.on_change: Callable[[AgentState, bool], None] | None = None
+        """Called with (agent, has_room) after every change (the rank index listens)."""
 
     def __len__(self) -> int:
         return len(self.agents)
@@ -195,6 +197,8 @@ class AgentBook:
         if agent.automated:
             return
         room = self.has_room(agent)
+        if self.on_change is not None:
+            self.on_change(agent, room)
         agent_id = agent.agent_id
         if room and agent_id not in self.available:
             self.available[agent_id] = None
@@ -215,6 +219,8 @@ class AgentBook:
 
     def _unindex(self, agent: AgentState) -> None:
         agent_id = agent.agent_id
+        if self.on_change is not None:
+            self.on_change(agent, False)
         self.automated.pop(agent_id, None)
         self.available.pop(agent_id, None)
         for skill in agent.skills:

@@ -18,8 +18,10 @@ class Explanation:
     ``candidates`` are eligible agents, best first; ``excluded`` maps an agent to the
     reason it could not take the ticket (``offline``, ``away``, ``at_capacity``,
     ``backlog_full``, ``missing_skill``, ``below_proficiency``, ``language``,
-    ``held_for_expert``, ``fairness_cap``, ``automated_resolver``). ``considered`` and
-    ``excluded_count`` are exact even when the lists are cut to :data:`MAX_LISTED`.
+    ``held_for_expert``, ``fairness_cap``, ``automated_resolver``). ``considered`` is the
+    number of agents with room and the skill; ``excluded`` lists at most
+    :data:`MAX_LISTED` agents (large groups rank from an index, so the agents examined
+    and excluded are the first few, and ``excluded_count`` counts those).
     """
 
     policy: str

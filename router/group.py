@@ -31,7 +31,9 @@ from router.outcomes import (
     SlaWarning,
 )
 from router.pending import PendingQueue, PendingTicket
-from router.policies import Candidate, Context, Needs, Rules, policy_for
+from router.policies import Balanced, Candidate, Context, Needs, Rules, Skills, policy_for
+from router.policies.base import FIT_GENERALIST, FIT_SKILL
+from router.ranking import RankIndex
 from router.registry import Assignment
 from router.relaxation import Ladder
 from router.requests import AgentUpdate, TicketRequest
@@ -65,7 +67,11 @@ class RoutingGroup:
         self.fairness = FairnessWindow(self.config.fairness)
         self.ladder = Ladder(self.config)
         self.rules = Rules(self.config, self.book, self.fairness)
-        self.policy = policy_for(self.config)
+        self.policy = policy_for(self.config, self.velocity_book)
+        self.ranking: RankIndex | None = None
+        if isinstance(self.policy, Balanced | Skills):
+            self.ranking = _rank_index(self.policy, self.config.require_language)
+            self.book.on_change = self._ranked
         self.timers = TimerHeap()
         self.cursor: str | None = None
         self.customers: dict[str, tuple[str, float]] = {}
@@ -153,13 +159,16 @@ class RoutingGroup:
             )
         if record.state == "closed":
             return [Ignored(ticket_id, record.agent_id, "duplicate")]
-        agent = self._release(record, now)
-        if agent is not None and record.assigned_at is not None:
+        holder = self.book.get(record.agent_id) if record.agent_id else None
+        if holder is not None and record.assigned_at is not None:
             start = record.started_at if record.started_at is not None else record.assigned_at
-            learner = resolved_by if resolved_by in self.book.agents else agent.agent_id
+            learner = resolved_by if resolved_by in self.book.agents else holder.agent_id
             category = final_category or (record.request.category if record.request else None)
             self.velocity_book.observe(learner, category, now - start, now)
             self._touch("velocity", learner)
+            if learner != holder.agent_id:
+                self.book.refresh(self.book.agents[learner])  # re-rank with its new speed
+        agent = self._release(record, now)
         self._record_closed(record, now)
         return self._fill(agent, now) if agent is not None else []
 
@@ -315,6 +324,8 @@ class RoutingGroup:
             self._touch("meta", "fairness")
         self._prune_customers(now)
         self.timers.compact(len(self.queue) + len(self.book))
+        if self.ranking is not None:
+            self.ranking.compact(len(self.book))
         return out
 
     def _timed(self, kind: str, ticket: PendingTicket, now: float) -> list[Outcome]:
@@ -396,7 +407,108 @@ class RoutingGroup:
             return sticky
         return self._select(ticket, needs, now)
 
+    def _ranked(self, agent: AgentState, room: bool) -> None:
+        assert self.ranking is not None
+        self.ranking.update(agent, room, agent.marked_at or 0.0)
+
     def _select(self, ticket: PendingTicket, needs: Needs, now: float) -> Assigned | Explanation:
+        exploring = explores(self.group_id, ticket.ticket_id, self.config.fairness.exploration_rate)
+        if (
+            self.ranking is not None
+            and not needs.adjacent
+            and not needs.any_agent
+            and not (exploring and self.config.policy == "balanced")
+        ):
+            return self._select_ranked(ticket, needs, now)
+        return self._select_scan(ticket, needs, now, exploring=exploring)
+
+    def _select_ranked(
+        self, ticket: PendingTicket, needs: Needs, now: float
+    ) -> Assigned | Explanation:
+        """The winner from the rank index (no scan); same choice as the scan."""
+        assert self.ranking is not None
+        book = self.book
+        fairness = self.fairness
+
+        def accept(agent_id: str) -> bool:
+            return not (needs.high_effort and fairness.over_cap(agent_id))
+
+        level = needs.min_level if needs.category is not None else 0
+        winner, runners, rejected = self.ranking.best(needs.category, needs.language, level, accept)
+        reasons: list[str] = []
+        if winner is None and rejected:
+            winner = rejected.pop(0)
+            reasons.append("fairness cap waived: every eligible agent is at its high-effort share")
+            rejected = []
+        pool = (
+            book.available
+            if needs.category is None
+            else book.available_by_skill.get(needs.category, {})
+        )
+        excluded = dict.fromkeys(rejected[:MAX_LISTED], "fairness_cap")
+        examined = 0
+        for agent_id in pool:  # agents with room the rules exclude (the first few only)
+            if examined >= 2 * MAX_LISTED or len(excluded) >= MAX_LISTED:
+                break
+            if agent_id != winner and agent_id not in excluded:
+                examined += 1
+                why, _ = self.rules.check(book.agents[agent_id], needs)
+                if why is not None:
+                    excluded[agent_id] = why
+        self._unavailable(needs, pool, excluded)
+        if winner is None:
+            return Explanation(
+                policy=self.policy.name,
+                step=needs.step,
+                excluded=excluded,
+                reasons=(_no_agent_reason(needs, len(book)),),
+                considered=len(pool),
+                excluded_count=len(excluded),
+            )
+        agent = book.agents[winner]
+        _, candidate = self.rules.check(agent, needs, fair=False)
+        if candidate is None:  # the index and the rules disagree: never expected
+            return self._select_scan(ticket, needs, now, exploring=False)
+        ctx = Context(
+            now,
+            needs.category,
+            self.velocity_book,
+            self.config.fairness.utilisation_band,
+            self.cursor,
+        )
+        score = self.policy.components(candidate, ctx)  # type: ignore[attr-defined]
+        reasons.insert(0, _win_reason(self.policy.name, candidate, needs))
+        explanation = Explanation(
+            policy=self.policy.name,
+            step=needs.step,
+            candidates=(winner, *runners),
+            excluded=excluded,
+            score=score,
+            reasons=tuple(reasons),
+            considered=len(pool),
+            excluded_count=len(rejected),
+        )
+        return self._assign(ticket, candidate, now, explanation)
+
+    def _unavailable(
+        self, needs: Needs, pool: Mapping[str, None], excluded: dict[str, str]
+    ) -> None:
+        """List (up to the limit) agents with the skill who cannot take tickets now."""
+        if needs.category is None or not self.rules.skill_based:
+            return
+        book = self.book
+        for agent_id in book.by_skill.get(needs.category, {}):
+            if len(excluded) >= MAX_LISTED:
+                break
+            if agent_id not in pool:
+                why = book.room_reason(book.agents[agent_id])
+                if why is not None:
+                    excluded[agent_id] = why
+
+    def _select_scan(
+        self, ticket: PendingTicket, needs: Needs, now: float, *, exploring: bool
+    ) -> Assigned | Explanation:
+        """Rank every agent with room (baselines, relaxed steps, exploration)."""
         book = self.book
         pool: Mapping[str, None]
         if not self.rules.skill_based or needs.any_agent or needs.category is None:
@@ -419,14 +531,7 @@ class RoutingGroup:
                 excluded_count += 1
                 if len(excluded) < MAX_LISTED and reason is not None:
                     excluded[agent_id] = reason
-        if needs.category is not None and self.rules.skill_based:
-            for agent_id in book.by_skill.get(needs.category, {}):
-                if len(excluded) >= MAX_LISTED:
-                    break
-                if agent_id not in pool:
-                    why = book.room_reason(book.agents[agent_id])
-                    if why is not None:
-                        excluded[agent_id] = why
+        self._unavailable(needs, pool, excluded)
         if not eligible and "fairness_cap" in excluded.values():
             for agent_id in pool:
                 _, candidate = self.rules.check(book.agents[agent_id], needs, fair=False)
@@ -454,11 +559,7 @@ class RoutingGroup:
             self.cursor,
         )
         reasons: list[str] = [waived] if waived else []
-        if (
-            len(eligible) > 1
-            and self.config.policy == "balanced"
-            and explores(self.group_id, ticket.ticket_id, self.config.fairness.exploration_rate)
-        ):
+        if len(eligible) > 1 and self.config.policy == "balanced" and exploring:
             low = min(c.fit for c in eligible)
             if low < max(c.fit for c in eligible):
                 eligible = [c for c in eligible if c.fit == low]
@@ -599,8 +700,8 @@ class RoutingGroup:
         record = Assignment(
             tid, agent.agent_id, now, explanation.step, ticket.attempt, ticket.request
         )
-        self._hold(agent, record, now)
         agent.last_assigned_at = now
+        self._hold(agent, record, now)
         if ticket.request.effort >= self.config.fairness.high_effort:
             self.fairness.record(agent.agent_id, now)
             self._touch("meta", "fairness")
@@ -738,6 +839,14 @@ class RoutingGroup:
         group = cls(group_id, config)
         restore(group, entities)
         return group
+
+
+def _rank_index(policy: Balanced | Skills, by_language: bool) -> RankIndex:
+    def key(agent: AgentState, skill: str | None, now: float) -> tuple[Any, ...]:
+        fit = FIT_SKILL[agent.skills[skill]] if skill is not None else FIT_GENERALIST
+        return policy.key(agent, fit, skill, now)
+
+    return RankIndex(key, by_language=by_language)
 
 
 def _same(agent: AgentState, update: AgentUpdate) -> bool:

@@ -84,6 +84,9 @@ def export(group: RoutingGroup) -> dict[str, dict[str, Any]]:
 
 def restore(group: RoutingGroup, entities: Mapping[str, Mapping[str, Any]]) -> None:
     """Load ``entities`` into an empty ``group`` (keys are applied in sorted order)."""
+    velocity = entities.get("velocity", {})
+    for agent_id in sorted(velocity):
+        group.velocity_book.restore(agent_id, dict(velocity[agent_id]))
     agents = entities.get("agents", {})
     for agent_id in sorted(agents):
         group.book.add(AgentState.from_dict(agent_id, agents[agent_id]))
@@ -102,9 +105,6 @@ def restore(group: RoutingGroup, entities: Mapping[str, Mapping[str, Any]]) -> N
         group.book.refresh(agent)
         if agent.offline_since is not None and grace is not None and agent.open:
             group.timers.add(agent.offline_since + grace, "offline", "a:" + agent.agent_id)
-    velocity = entities.get("velocity", {})
-    for agent_id in sorted(velocity):
-        group.velocity_book.restore(agent_id, dict(velocity[agent_id]))
     meta = entities.get("meta", {})
     group.cursor = meta.get("cursor")
     group.fairness.restore(list(meta.get("fairness") or []))

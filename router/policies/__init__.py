@@ -8,6 +8,7 @@ from router.policies.base import Candidate, Context, Needs, Policy, Rules
 from router.policies.least_loaded import LeastLoaded
 from router.policies.round_robin import RoundRobin
 from router.policies.skills import Skills
+from router.velocity import VelocityBook
 
 __all__ = [
     "Balanced",
@@ -23,7 +24,7 @@ __all__ = [
 ]
 
 
-def policy_for(config: GroupConfig) -> Policy:
+def policy_for(config: GroupConfig, velocity: VelocityBook) -> Policy:
     """The policy object a group's config names."""
     if config.policy == "round_robin":
         return RoundRobin()
@@ -31,4 +32,4 @@ def policy_for(config: GroupConfig) -> Policy:
         return LeastLoaded(config.least_loaded_mode)
     if config.policy == "skills":
         return Skills()
-    return Balanced()
+    return Balanced(velocity, config.fairness.utilisation_band)

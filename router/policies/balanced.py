@@ -8,9 +8,13 @@ longest, then to the lowest id.
 
 from __future__ import annotations
 
+from router.agents import AgentState
 from router.policies.base import Candidate, Context
+from router.velocity import VelocityBook
 
 __all__ = ["Balanced"]
+
+MIN_HEADROOM = 0.05
 
 
 class Balanced:
@@ -18,23 +22,31 @@ class Balanced:
 
     name = "balanced"
 
-    def best(self, eligible: list[Candidate], ctx: Context) -> tuple[Candidate, dict[str, float]]:
-        """The highest-scoring eligible agent."""
-        best: tuple[tuple[int, float, float, str], Candidate, float, float] | None = None
-        for c in eligible:
-            agent = c.agent
-            speed = ctx.velocity.speed(agent.agent_id, ctx.category, ctx.now)
-            headroom = 1.0 - agent.load
-            score = c.fit * speed * max(headroom, 0.05)
-            key = (int(agent.load >= ctx.band), -score, agent.last_assigned_at, agent.agent_id)
-            if best is None or key < best[0]:
-                best = (key, c, speed, headroom)
-        assert best is not None  # eligible is never empty
-        _, winner, speed, headroom = best
-        return winner, {
-            "score": -best[0][1],
-            "skill_fit": winner.fit,
+    def __init__(self, velocity: VelocityBook, band: float) -> None:
+        self.velocity = velocity
+        self.band = band
+
+    def key(
+        self, agent: AgentState, fit: float, category: str | None, now: float
+    ) -> tuple[int, float, float, str]:
+        """Rank key (smaller is better)."""
+        speed = self.velocity.speed(agent.agent_id, category, now)
+        score = fit * speed * max(1.0 - agent.load, MIN_HEADROOM)
+        return (int(agent.load >= self.band), -score, agent.last_assigned_at, agent.agent_id)
+
+    def components(self, c: Candidate, ctx: Context) -> dict[str, float]:
+        """The winner's score components, for the explanation."""
+        speed = self.velocity.speed(c.agent.agent_id, ctx.category, ctx.now)
+        headroom = 1.0 - c.agent.load
+        return {
+            "score": c.fit * speed * max(headroom, MIN_HEADROOM),
+            "skill_fit": c.fit,
             "speed": speed,
             "headroom": headroom,
-            "below_band": float(best[0][0] == 0),
+            "below_band": float(c.agent.load < self.band),
         }
+
+    def best(self, eligible: list[Candidate], ctx: Context) -> tuple[Candidate, dict[str, float]]:
+        """The highest-scoring eligible agent."""
+        winner = min(eligible, key=lambda c: self.key(c.agent, c.fit, ctx.category, ctx.now))
+        return winner, self.components(winner, ctx)

@@ -3,6 +3,7 @@ then the least loaded, then the one idle longest."""
 
 from __future__ import annotations
 
+from router.agents import AgentState
 from router.policies.base import Candidate, Context
 
 __all__ = ["Skills"]
@@ -13,10 +14,17 @@ class Skills:
 
     name = "skills"
 
+    def key(
+        self, agent: AgentState, fit: float, category: str | None, now: float
+    ) -> tuple[float, float, float, str]:
+        """Rank key (smaller is better)."""
+        return (-fit, agent.load, agent.last_assigned_at, agent.agent_id)
+
+    def components(self, c: Candidate, ctx: Context) -> dict[str, float]:
+        """The winner's score components, for the explanation."""
+        return {"skill_fit": c.fit, "load": c.agent.load}
+
     def best(self, eligible: list[Candidate], ctx: Context) -> tuple[Candidate, dict[str, float]]:
         """The best-fitting eligible agent."""
-        winner = min(
-            eligible,
-            key=lambda c: (-c.fit, c.agent.load, c.agent.last_assigned_at, c.agent.agent_id),
-        )
-        return winner, {"skill_fit": winner.fit, "load": winner.agent.load}
+        winner = min(eligible, key=lambda c: self.key(c.agent, c.fit, ctx.category, ctx.now))
+        return winner, self.components(winner, ctx)

@@ -202,3 +202,33 @@ def test_replay_and_restore_give_identical_decisions(
         getattr(o, "agent_id", None) for o in first
     ]
     assert g3.export_entities() == g1.export_entities()
+
+
+def _decisions(outcomes: list[Outcome]) -> list[tuple[str, str | None, str | None]]:
+    return [
+        (type(o).__name__, getattr(o, "ticket_id", None), getattr(o, "agent_id", None))
+        for o in outcomes
+    ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    policy=st.sampled_from(["skills", "balanced"]),
+    backlog=st.sampled_from([None, 2]),
+    ops=sequences,
+)
+def test_rank_index_chooses_like_a_full_scan(
+    policy: str, backlog: int | None, ops: list[tuple[Any, ...]]
+) -> None:
+    indexed = RoutingGroup("g", _config(policy, backlog))
+    scanned = RoutingGroup("g", _config(policy, backlog))
+    scanned.ranking = None
+    scanned.book.on_change = None
+    versions_a: dict[str, int] = {}
+    versions_b: dict[str, int] = {}
+    now = 0.0
+    for op in ops:
+        now += op[1] if op[0] == "tick" else 1.0
+        a = _apply(indexed, op, now, versions_a)
+        b = _apply(scanned, op, now, versions_b)
+        assert _decisions(a) == _decisions(b)

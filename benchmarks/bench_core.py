@@ -210,7 +210,10 @@ def main(argv: list[str] | None = None) -> None:
         ratio = p99[(situation, 5000)] / p99[(situation, 500)]
         print(f"{situation}: p99 at 5,000 agents / p99 at 500 agents = {ratio:.2f}x")
     per_agent, per_ticket = memory(5000)
-    print(f"memory: {per_agent / 1024:.2f} KiB per agent, {per_ticket / 1024:.2f} KiB per waiting ticket")
+    print(
+        f"memory: {per_agent / 1024:.2f} KiB per agent, "
+        f"{per_ticket / 1024:.2f} KiB per waiting ticket"
+    )
 
 
 if __name__ == "__main__":

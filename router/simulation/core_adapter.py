@@ -19,6 +19,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from models.enums import AgentStatus, Proficiency
+from router.config import GroupConfig
+from router.group import RoutingGroup
+from router.outcomes import Assigned, Outcome, Rerouted
+from router.requests import AgentUpdate, TicketRequest
 from router.simulation.dispatcher import UNASSIGNED, Assignment
 from router.simulation.model import SimInput
 
@@ -44,23 +48,19 @@ class CoreDispatcher:
         *,
         pull: bool | None = None,
     ) -> None:
-        import router
-
-        r: Any = router
         self.name = policy
-        self._r = r
-        cfg = {**default_config(policy), **dict(config or {}), "policy": policy}
+        given = dict(config or {})
+        cfg = {**default_config(policy), **given, "policy": policy}
         pull = policy == "balanced" if pull is None else pull
         concurrencies = {a.concurrency for a in sim.agents}
         self._capacity = [a.capacity for a in sim.agents]
-        if pull and len(concurrencies) == 1 and "max_backlog" not in (config or {}):
-            cfg["max_backlog"] = next(iter(concurrencies))
-        elif pull:
-            self._capacity = [min(a.capacity, a.concurrency) for a in sim.agents]
+        if pull and "max_backlog" not in given:
+            if len(concurrencies) == 1:
+                cfg["max_backlog"] = next(iter(concurrencies))
+            else:
+                self._capacity = [min(a.capacity, a.concurrency) for a in sim.agents]
         self.config: dict[str, Any] = cfg
-        self._group: Any = r.RoutingGroup("sim", r.GroupConfig.from_dict(cfg))
-        self._assigned: Any = r.Assigned
-        self._rerouted: Any = r.Rerouted
+        self._group = RoutingGroup("sim", GroupConfig.from_dict(cfg))
         self._agent_index = {a.agent_id: k for k, a in enumerate(sim.agents)}
         self._agents = sim.agents
         self._tickets = sim.tickets
@@ -72,21 +72,21 @@ class CoreDispatcher:
         ]
         self.outcomes: dict[str, int] = {}
 
-    def _convert(self, outcomes: Iterable[object]) -> list[Assignment]:
+    def _convert(self, outcomes: Iterable[Outcome]) -> list[Assignment]:
         out: list[Assignment] = []
         counts = self.outcomes
         for o in outcomes:
             kind = type(o).__name__
             counts[kind] = counts.get(kind, 0) + 1
-            if isinstance(o, self._assigned):
+            if isinstance(o, Assigned):
                 out.append((int(o.ticket_id), self._agent_index[o.agent_id]))
-            elif isinstance(o, self._rerouted) and o.agent_id is not None:
+            elif isinstance(o, Rerouted) and o.agent_id is not None:
                 out.append((int(o.ticket_id), UNASSIGNED))
         return out
 
     def _status(self, agent: int, status: AgentStatus, now: float) -> list[Assignment]:
         self._version[agent] += 1
-        update = self._r.AgentUpdate(
+        update = AgentUpdate(
             agent_id=self._agents[agent].agent_id,
             status=status,
             capacity=self._capacity[agent],
@@ -107,7 +107,7 @@ class CoreDispatcher:
     def ticket_arrived(self, ticket: int, now: float) -> list[Assignment]:
         """Send the ticket to the core."""
         t = self._tickets[ticket]
-        request = self._r.TicketRequest(
+        request = TicketRequest(
             ticket_id=self._ids[ticket],
             group="sim",
             arrived_at=t.arrival,

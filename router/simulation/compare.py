@@ -72,13 +72,17 @@ class Comparison:
         return pooled.mean_wait_s if pooled is not None else None
 
     def wait_vs_pooled(self, policy: str) -> float | None:
-        """Mean wait over the pooled bound (``None`` without a pooled run)."""
+        """Mean wait over the pooled bound.
+
+        ``None`` without a pooled run, or when the bound is 0 and the policy's is not
+        (nobody waited in the pooled queue: no ratio to give).
+        """
         bound = self.pooled_mean_wait_s
         if bound is None or policy not in self.metrics:
             return None
         wait = self.metrics[policy].mean_wait_s
         if bound <= 0:
-            return 1.0 if wait <= 0 else float("inf")
+            return 1.0 if wait <= 0 else None
         return wait / bound
 
 

@@ -97,3 +97,14 @@ def test_skilled_pooled_reference_on_request(capsys: pytest.CaptureFixture[str])
     skilled = data["policies"]["pooled_skills"]
     assert skilled["skill_match_rate"] == 1.0
     assert skilled["mean_wait_s"] >= data["pooled_mean_wait_s"]
+
+
+def test_zero_pooled_bound_gives_no_ratio(capsys: pytest.CaptureFixture[str]) -> None:
+    # nobody waits in the pooled queue of the fixture replay; round-robin's pushes may
+    log = FIXTURES / "servicenow_small.csv"
+    argv = ["simulate", "--replay", str(log), "--json", "--quiet"]
+    assert main(argv) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["pooled_mean_wait_s"] == 0.0
+    for entry in data["policies"].values():
+        assert entry["wait_vs_pooled"] in (None, 1.0)

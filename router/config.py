@@ -59,8 +59,8 @@ DEFAULT_STEPS = (
     RelaxStep(
         "lower_proficiency", after_s=120.0, sla_fraction=0.4, min_proficiency=Proficiency.BASIC
     ),
-    RelaxStep("adjacent_skills", after_s=300.0, sla_fraction=0.6, adjacent=True),
-    RelaxStep("any_agent", after_s=900.0, sla_fraction=0.8, any_agent=True),
+    RelaxStep("adjacent_skills", after_s=1800.0, sla_fraction=0.6, adjacent=True),
+    RelaxStep("any_agent", after_s=4 * 3600.0, sla_fraction=0.8, any_agent=True),
 )
 
 

@@ -323,7 +323,7 @@ class RoutingGroup:
         if self.fairness.prune(now):
             self._touch("meta", "fairness")
         self._prune_customers(now)
-        self.timers.compact(len(self.queue) + len(self.book))
+        self.timers.compact()
         if self.ranking is not None:
             self.ranking.compact(len(self.book))
         return out
@@ -497,8 +497,8 @@ class RoutingGroup:
         if needs.category is None or not self.rules.skill_based:
             return
         book = self.book
-        for agent_id in book.by_skill.get(needs.category, {}):
-            if len(excluded) >= MAX_LISTED:
+        for seen, agent_id in enumerate(book.by_skill.get(needs.category, {})):
+            if len(excluded) >= MAX_LISTED or seen >= 3 * MAX_LISTED:
                 break
             if agent_id not in pool:
                 why = book.room_reason(book.agents[agent_id])
@@ -668,26 +668,51 @@ class RoutingGroup:
         return out
 
     def _best_for(self, agent: AgentState) -> tuple[PendingTicket, Candidate, Needs] | None:
-        """The first waiting ticket ``agent`` may take (fairness waived if that is all)."""
+        """The waiting ticket ``agent`` should take next.
+
+        Order: priority class, then work in the agent's own skills (or unplaced
+        tickets) before adjacent-skill work before anything else, then SLA deadline,
+        arrival and id. So a freed agent never takes an out-of-skill ticket while one it
+        is skilled for waits in the same priority class. The fairness cap is waived when
+        it is the only thing stopping the agent.
+        """
         best: tuple[PendingTicket, Candidate, Needs] | None = None
         capped: tuple[PendingTicket, Candidate, Needs] | None = None
-        best_key = capped_key = None
+        best_rank: tuple[Any, ...] | None = None
+        capped_rank: tuple[Any, ...] | None = None
         tickets = self.queue.tickets
+        skill_based = self.rules.skill_based
         for bucket in self.rules.agent_buckets(agent):
             for key in self.queue.bucket(bucket)[:PULL_SCAN]:
-                if best_key is not None and key >= best_key:
-                    break
+                if best_rank is not None and key[0] > best_rank[0]:
+                    break  # a lower priority class can never win
                 ticket = tickets[key[3]]
+                tier = self._tier(agent, ticket) if skill_based else 0
+                rank = (key[0], tier, *key[1:])
+                if best_rank is not None and rank >= best_rank:
+                    if tier == 0:
+                        break
+                    continue
                 needs = self._needs(ticket)
                 reason, candidate = self.rules.check(agent, needs)
                 if candidate is not None:
-                    best, best_key = (ticket, candidate, needs), key
-                    break
-                if reason == "fairness_cap" and (capped_key is None or key < capped_key):
+                    best, best_rank = (ticket, candidate, needs), rank
+                    if tier == 0:
+                        break  # later keys of this bucket rank lower
+                elif reason == "fairness_cap" and (capped_rank is None or rank < capped_rank):
                     _, waived = self.rules.check(agent, needs, fair=False)
                     if waived is not None:
-                        capped, capped_key = (ticket, waived, needs), key
+                        capped, capped_rank = (ticket, waived, needs), rank
         return best if best is not None else capped
+
+    def _tier(self, agent: AgentState, ticket: PendingTicket) -> int:
+        """0: the agent's own skill (or an unplaced ticket), 1: adjacent skill, 2: other."""
+        category = ticket.request.category
+        if category is None or category in agent.skills:
+            return 0
+        if self.rules.adjacent_level(agent, category):
+            return 1
+        return 2
 
     # ------------------------------------------------------------ bookkeeping
 

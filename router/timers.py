@@ -24,6 +24,8 @@ class TimerHeap:
     def __init__(self) -> None:
         self._heap: list[tuple[float, int, str, int]] = []
         self._gen: dict[str, int] = {}
+        self._live: dict[str, int] = {}
+        self._stale = 0
 
     def __len__(self) -> int:
         return len(self._heap)
@@ -32,15 +34,17 @@ class TimerHeap:
         """Invalidate the subject's timers; its new generation."""
         gen = self._gen.get(subject, 0) + 1
         self._gen[subject] = gen
+        self._stale += self._live.pop(subject, 0)
         return gen
 
     def forget(self, subject: str) -> None:
         """Invalidate the subject's timers for good (until it is scheduled again)."""
-        self._gen[subject] = self._gen.get(subject, 0) + 1
+        self.bump(subject)
 
     def add(self, due: float, kind: str, subject: str) -> None:
         """Schedule ``kind`` for ``subject`` at ``due`` (current generation)."""
         heapq.heappush(self._heap, (due, _ORDER[kind], subject, self._gen.get(subject, 0)))
+        self._live[subject] = self._live.get(subject, 0) + 1
 
     def due(self, now: float) -> Iterator[tuple[float, str, str]]:
         """Pop ``(due, kind, subject)`` of live timers due at or before ``now``, in order.
@@ -51,10 +55,18 @@ class TimerHeap:
         while heap and heap[0][0] <= now:
             due, order, subject, gen = heapq.heappop(heap)
             if self._gen.get(subject, 0) == gen:
+                left = self._live.get(subject, 1) - 1
+                if left > 0:
+                    self._live[subject] = left
+                else:
+                    self._live.pop(subject, None)
                 yield due, KINDS[order], subject
+            else:
+                self._stale -= 1
 
-    def compact(self, live: int) -> None:
-        """Drop stale entries when they outnumber live work by far."""
-        if len(self._heap) > 8 * live + 256:
+    def compact(self) -> None:
+        """Drop stale entries once they are more than half of the heap."""
+        if self._stale > 1024 and self._stale * 2 > len(self._heap):
             self._heap = [e for e in self._heap if self._gen.get(e[2], 0) == e[3]]
             heapq.heapify(self._heap)
+            self._stale = 0

@@ -161,7 +161,8 @@ def test_relaxation_steps_in_order_with_ticks() -> None:
     assert g.tick(119) == []
     out = g.tick(120)
     assert kinds(out) == ["Relaxed"]  # lower_proficiency, but the novice is away
-    out = g.tick(300)
+    assert g.tick(1799) == []
+    out = g.tick(1800)
     assert kinds(out) == ["Relaxed", "Assigned:contracts"]
     assert isinstance(out[0], Relaxed)
     assert out[0].step == "adjacent_skills"
@@ -171,10 +172,11 @@ def test_relaxation_steps_in_order_with_ticks() -> None:
 
 
 def test_any_agent_step_drops_skill_and_language() -> None:
-    g = group()
+    g = group(escalate_after_s=10**6)
     g.agent_status(agent("anyone", skills={"api": "adv"}, languages=("de",)), 0)
     g.ticket_arrived(ticket("t1"), 0)
-    out = g.tick(900)
+    assert "Assigned:anyone" not in kinds(g.tick(4 * 3600 - 1))
+    out = g.tick(4 * 3600)
     assert kinds(out)[-1] == "Assigned:anyone"
     assert out[-1].step == "any_agent"  # type: ignore[union-attr]
 
@@ -398,3 +400,35 @@ def test_drain_reports_changed_and_deleted_keys() -> None:
     assert second["assignments"]["t2"]["agent_id"] == "a1"
     assert second["assignments"]["t1"]["state"] == "closed"
     assert "a1" in second["velocity"]
+
+
+def test_freed_agent_pulls_in_skill_work_before_older_out_of_skill_work() -> None:
+    g = group(relaxation=[{"name": "any_agent", "after_s": 10, "any_agent": True}])
+    g.agent_status(agent("biller", 1, skills={"billing": "adv"}), 0)
+    g.ticket_arrived(ticket("first"), 0)
+    g.ticket_arrived(ticket("api-old", 1, category="api"), 1)
+    g.tick(20)  # api-old may now go to anyone
+    g.ticket_arrived(ticket("bill-new", 30), 30)
+    g.ticket_arrived(ticket("api-urgent", 31, category="api", priority=1), 31)
+    g.tick(45)
+    out = g.ticket_closed("first", 50)
+    assert assigned_to(out) == {"api-urgent": "biller"}  # priority class first
+    out = g.ticket_closed("api-urgent", 60)
+    assert assigned_to(out) == {"bill-new": "biller"}  # then own skill before older api
+    out = g.ticket_closed("bill-new", 70)
+    assert assigned_to(out) == {"api-old": "biller"}
+
+
+def test_timer_heap_compacts_only_when_mostly_stale() -> None:
+    from router.timers import TimerHeap
+
+    heap = TimerHeap()
+    for i in range(3000):
+        heap.add(float(i), "prune", f"c:{i}")
+    heap.compact()
+    assert len(heap) == 3000  # all live: nothing to drop
+    for i in range(2000):
+        heap.bump(f"c:{i}")
+    heap.compact()
+    assert len(heap) == 1000
+    assert [s for _, _, s in heap.due(2001.0)] == ["c:2000", "c:2001"]

@@ -140,6 +140,8 @@ def spare(n: int, policy: str, steps: int, seed: int) -> dict[str, float]:
         for o in out:
             if isinstance(o, Assigned):
                 open_tickets.append(o.ticket_id)
+        if not open_tickets:
+            continue
         k = rng.randrange(len(open_tickets))
         tid = open_tickets[k]
         open_tickets[k] = open_tickets[-1]

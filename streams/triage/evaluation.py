@@ -2,7 +2,9 @@
 baseline computed in the same run.
 
 Figures: accuracy, macro-F1, accuracy at 50/70/90 % coverage (most confident first; the
-confidence is the calibrated top probability) and the most frequent confusions.
+confidence is the classifier's estimate that its top category is right, the top
+probability for the baseline), the expected calibration error of that confidence and the
+most frequent confusions.
 Splits: stratified hold-out, stratified k-fold, or an explicit train/test pair. Classes
 with a single example stay in training (they cannot be stratified).
 """
@@ -29,6 +31,7 @@ __all__ = [
     "EvalFigures",
     "Split",
     "accuracy_at_coverage",
+    "calibration_error",
     "evaluate",
     "holdout_split",
     "kfold_splits",
@@ -54,11 +57,17 @@ class EvalFigures:
     predicted: list[str] = field(default_factory=list)
     confidence: list[float] = field(default_factory=list)
 
-    def extend(self, labels: Sequence[str], proba: np.ndarray, classes: np.ndarray) -> None:
-        """Add one fold's predictions."""
+    def extend(
+        self,
+        labels: Sequence[str],
+        proba: np.ndarray,
+        classes: np.ndarray,
+        confidence: np.ndarray | None = None,
+    ) -> None:
+        """Add one fold's predictions (confidence defaults to the top probability)."""
         self.labels += list(labels)
         self.predicted += [str(c) for c in classes[proba.argmax(axis=1)]]
-        self.confidence += proba.max(axis=1).tolist()
+        self.confidence += (proba.max(axis=1) if confidence is None else confidence).tolist()
 
     def summary(self, top_confusions: int = 5) -> dict[str, object]:
         """Accuracy, macro-F1, accuracy at coverage and the top confusions."""
@@ -72,6 +81,7 @@ class EvalFigures:
                 f"{int(c * 100)}%": round(accuracy_at_coverage(y, p, self.confidence, c), 4)
                 for c in COVERAGES
             },
+            "calibration_error": round(calibration_error(y == p, self.confidence), 4),
             "top_confusions": [
                 {"true": t, "predicted": q, "count": n}
                 for (t, q), n in confusions.most_common(top_confusions)
@@ -89,6 +99,20 @@ def accuracy_at_coverage(
     order = np.argsort(-np.asarray(confidence), kind="stable")
     keep = order[: max(1, round(len(order) * coverage))]
     return float(np.mean(np.asarray(labels)[keep] == np.asarray(predicted)[keep]))
+
+
+def calibration_error(correct: np.ndarray, confidence: Sequence[float], bins: int = 10) -> float:
+    """Expected calibration error: mean |accuracy - confidence| over equal-width bins."""
+    conf = np.asarray(confidence, dtype=float)
+    if len(conf) == 0:
+        return 0.0
+    which = np.minimum((conf * bins).astype(int), bins - 1)
+    total = 0.0
+    for b in range(bins):
+        mask = which == b
+        if mask.any():
+            total += mask.sum() * abs(float(correct[mask].mean()) - float(conf[mask].mean()))
+    return total / len(conf)
 
 
 def holdout_split(labels: Sequence[str], test_size: float = 0.2, seed: int = 0) -> list[Split]:
@@ -147,11 +171,8 @@ def evaluate(
         model = SkillClassifier(config).fit(
             texts_a[split.train], vectors[split.train], y[split.train]
         )
-        ours.extend(
-            y[split.test],
-            model.predict_proba(texts_a[split.test], vectors[split.test]),
-            model.classes_,
-        )
+        proba, confidence = model.predict(texts_a[split.test], vectors[split.test])
+        ours.extend(y[split.test], proba, model.classes_, confidence)
         timings["train_s"] += time.perf_counter() - started
         say(f"fold {number}/{len(splits)}: training TF-IDF + logistic-regression baseline")
         started = time.perf_counter()

@@ -22,6 +22,7 @@ import numpy as np
 from models.enums import CustomerTier, HelpdeskPriority
 from models.tickets import TicketCreated
 from router.triage import (
+    FLAG_EMPTY,
     FLAG_TRUNCATED,
     Embedder,
     PriorityPolicy,
@@ -205,13 +206,12 @@ class TriageService:
         vectors = self._vectors(texts)
         with self._lock:
             classifier, version = self._classifier, self.model_version
-        proba = (
-            self.negatives.apply(
-                classifier.predict_proba(texts, vectors), vectors, list(classifier.classes_)
-            )
-            if classifier.fitted
-            else np.zeros((len(texts), 0))
-        )
+        if classifier.fitted:
+            raw, confidence = classifier.predict(texts, vectors)
+            proba = self.negatives.apply(raw, vectors, list(classifier.classes_))
+            confidence = _after_negatives(raw, proba, confidence)
+        else:
+            proba, confidence = np.zeros((len(texts), 0)), np.zeros(len(texts))
         urgent_sim = _max_sim(vectors, self._urgent)
         frustrated_sim = _max_sim(vectors, self._frustrated)
         results = []
@@ -222,6 +222,7 @@ class TriageService:
                     text=clean.text,
                     flags=clean.flags,
                     proba=proba[row],
+                    confidence=float(confidence[row]),
                     classes=list(classifier.classes_),
                     urgent_sim=float(urgent_sim[row]),
                     frustrated_sim=float(frustrated_sim[row]),
@@ -238,6 +239,7 @@ class TriageService:
         text: str,
         flags: frozenset[str],
         proba: np.ndarray,
+        confidence: float,
         classes: list[str],
         urgent_sim: float,
         frustrated_sim: float,
@@ -245,7 +247,10 @@ class TriageService:
     ) -> TriageResult:
         order = np.argsort(-proba)[: self.settings.top_k] if len(proba) else []
         skills = tuple(SkillScore(str(classes[i]), float(proba[i])) for i in order)
-        uncertain = not skills or skills[0].confidence < self.settings.threshold
+        empty = FLAG_EMPTY in flags
+        if empty:  # nothing to read: no category, whatever the classifier's prior says
+            confidence = 0.0
+        uncertain = empty or not skills or confidence < self.settings.threshold
         urgency_rules = urgency_signals(text)
         sentiment_rules = sentiment_signals(text)
         urgency_bonus = _similarity_bonus(urgent_sim)
@@ -268,7 +273,9 @@ class TriageService:
             reasons.append(f"urgency:similar_to_urgent({urgent_sim:.2f})")
         if frustration_bonus > 0:
             reasons.append(f"sentiment:similar_to_frustrated({frustrated_sim:.2f})")
-        if uncertain:
+        if empty:
+            reasons.append("uncertain:no_text")
+        elif uncertain:
             reasons.append(f"uncertain:top_confidence_below_{self.settings.threshold:.2f}")
         all_flags = set(flags)
         if item.truncated:
@@ -284,6 +291,7 @@ class TriageService:
             flags=frozenset(all_flags),
             reasons=tuple(reasons),
             model_version=version,
+            top_confidence=confidence if skills else None,
         )
 
     # ------------------------------------------------------------------ learning
@@ -351,6 +359,22 @@ class TriageService:
         if embed_array is not None:
             return np.asarray(embed_array(texts), dtype=np.float32)
         return np.asarray(self.embedder.embed(texts), dtype=np.float32)
+
+
+def _after_negatives(raw: np.ndarray, damped: np.ndarray, confidence: np.ndarray) -> np.ndarray:
+    """Confidence after the negative memory damped some categories.
+
+    Where the top category is unchanged the confidence shrinks by the share its
+    probability lost; where a damped category lost the top place, the new top
+    probability stands in (the confidence model never saw that prediction).
+    """
+    if len(raw) == 0 or raw is damped:
+        return confidence
+    top_raw, top_damped = raw.argmax(axis=1), damped.argmax(axis=1)
+    rows = np.arange(len(raw))
+    ratio = damped[rows, top_raw] / np.maximum(raw[rows, top_raw], 1e-12)
+    same = confidence * np.minimum(1.0, ratio)
+    return np.asarray(np.where(top_raw == top_damped, same, damped.max(axis=1)))
 
 
 def _max_sim(vectors: np.ndarray, prototypes: np.ndarray) -> np.ndarray:

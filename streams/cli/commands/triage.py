@@ -253,6 +253,8 @@ def _print_eval(result: dict[str, Any]) -> None:
     for key, value in result["accuracy_at_coverage"].items():
         label = f"accuracy @ {key} coverage"
         print(f"{label:24}{value:>10.4f}{base['accuracy_at_coverage'][key]:>12.4f}")
+    label = "calibration error (ECE)"
+    print(f"{label:24}{result['calibration_error']:>10.4f}{base['calibration_error']:>12.4f}")
     print("top confusions (true -> predicted: count):")
     for item in result["top_confusions"]:
         print(f"  {item['true']} -> {item['predicted']}: {item['count']}")

@@ -71,3 +71,69 @@ def test_catalogue_errors(tmp_path: object) -> None:
         load_catalogue(path)
     with pytest.raises(ValueError, match="cannot read"):
         load_catalogue(Path(str(tmp_path)) / "missing.yaml")
+
+
+def _noisy_set(n_per_class: int = 90, seed: int = 0) -> tuple[list[str], np.ndarray, list[str]]:
+    """Four word-vocabulary classes with 25 % shared filler so some tickets are ambiguous."""
+    rng = np.random.default_rng(seed)
+    vocab = {
+        "billing": "invoice refund charge payment card receipt",
+        "access": "password login locked account reset sso",
+        "api": "webhook endpoint token request integration sdk",
+        "bug": "error crash broken exception stack fails",
+    }
+    shared = ["please", "help", "issue", "today", "urgent", "team", "customer"]
+    texts: list[str] = []
+    labels: list[str] = []
+    for label, words in vocab.items():
+        own = words.split()
+        for _ in range(n_per_class):
+            k = int(rng.integers(1, 4))
+            picked = list(rng.choice(own, k)) + list(rng.choice(shared, 4))
+            if rng.random() < 0.25:  # a quarter carry another class's word too
+                other = vocab[str(rng.choice([v for v in vocab if v != label]))].split()
+                picked.append(str(rng.choice(other)))
+            texts.append(" ".join(picked))
+            labels.append(label)
+    embedder = HashingEmbedder(256)
+    return texts, np.asarray(embedder.embed(texts), dtype=np.float32), labels
+
+
+def test_confidence_model_ranks_right_answers_first() -> None:
+    texts, vectors, labels = _noisy_set()
+    test_texts, test_vectors, test_labels = _noisy_set(40, seed=1)
+    model = SkillClassifier(ClassifierConfig(confidence_min_examples=300)).fit(
+        texts, vectors, labels
+    )
+    assert model._confidence is not None  # 360 examples: the confidence model is fitted
+    proba, confidence = model.predict(test_texts, test_vectors)
+    assert confidence.shape == (len(test_texts),)
+    assert ((confidence >= 0.0) & (confidence <= 1.0)).all()
+    correct = model.classes_[proba.argmax(axis=1)] == np.asarray(test_labels)
+    assert 0 < correct.sum() < len(correct)
+    assert confidence[correct].mean() > confidence[~correct].mean()
+    assert np.allclose(model.predict_proba(test_texts, test_vectors), proba)
+
+
+def test_small_training_sets_fall_back_to_top_probability(catalogue: Catalogue) -> None:
+    model, embedder = _fit(catalogue)
+    assert model._confidence is None
+    text = ["invoice refund"]
+    proba, confidence = model.predict(text, np.asarray(embedder.embed(text), dtype=np.float32))
+    assert confidence[0] == proba.max()
+
+
+def test_neighbourhood_matches_brute_force(monkeypatch: pytest.MonkeyPatch) -> None:
+    import streams.triage.classifier as classifier_module
+
+    monkeypatch.setattr(classifier_module, "_CHUNK", 7)  # several chunks
+    texts, vectors, labels = _noisy_set(20)
+    model = SkillClassifier().fit(texts, vectors, labels, calibrate=False)
+    hood = model._neighbourhood(vectors[:30])
+    sims = vectors[:30] @ vectors.T
+    index = np.searchsorted(model.classes_, np.asarray(labels, dtype=object))
+    for c in range(len(model.classes_)):
+        assert np.allclose(hood.class_similarity[:, c], sims[:, index == c].max(axis=1))
+    assert np.allclose(hood.similarities[:, 0], sims.max(axis=1))
+    assert (np.diff(hood.similarities, axis=1) <= 1e-6).all()  # best first
+    assert (hood.classes[:, 0] == index[sims.argmax(axis=1)]).all()

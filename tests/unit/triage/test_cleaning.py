@@ -10,6 +10,7 @@ from router.triage import (
     FLAG_HEADERS,
     FLAG_HTML,
     FLAG_HUGE,
+    FLAG_INVALID_UNICODE,
     FLAG_QUOTED,
     FLAG_SIGNATURE,
     FLAG_TRUNCATED,
@@ -80,3 +81,25 @@ def test_never_raises_and_respects_bound(text: str, max_chars: int) -> None:
     cleaned = clean_text(text, max_chars=max_chars)
     assert len(cleaned.text) <= max_chars
     assert cleaned.text == cleaned.text.strip()
+
+
+def test_lone_surrogates_are_replaced_and_flagged() -> None:
+    cleaned = clean_text("login \ud800 fails \udfff")
+    assert cleaned.text == "login \ufffd fails \ufffd"
+    assert FLAG_INVALID_UNICODE in cleaned.flags
+    cleaned.text.encode("utf-8")  # encodable now
+
+
+def test_control_characters_become_spaces() -> None:
+    assert clean_text("vpn\x00down\x07now").text == "vpn down now"
+
+
+def test_unclosed_script_tags_stay_linear() -> None:
+    import time
+
+    started = time.perf_counter()
+    cleaned = clean_text("<p>" + "<script>" * 8000 + "login fails")
+    assert time.perf_counter() - started < 2.0  # the old lazy regex took 7 s here
+    assert FLAG_HTML in cleaned.flags
+    closed = clean_text("<p>a</p><script>x()</script><style>p{}</style>b<SCRIPT >y</script >c")
+    assert closed.text.split() == ["a", "b", "c"]

@@ -62,7 +62,19 @@ def test_triage_eval_json_with_fake_embedder(
     data = json.loads(captured.out)
     assert data["accuracy"] == 1.0
     assert set(data["accuracy_at_coverage"]) == {"50%", "70%", "90%"}
+    assert 0.0 <= data["calibration_error"] <= 1.0
     assert data["baseline"]["n"] == data["n"] == 60
     assert "fold 3/3" in captured.err
     assert main([*argv, "--fake-embedder"]) == 0
     assert "embeddings read from the cache" in capsys.readouterr().err
+
+
+def test_calibration_error() -> None:
+    import numpy as np
+
+    from streams.triage.evaluation import calibration_error
+
+    correct = np.array([True, True, False, False])
+    assert calibration_error(correct, [0.5, 0.5, 0.5, 0.5]) == 0.0
+    assert calibration_error(correct, [1.0, 1.0, 1.0, 1.0]) == 0.5
+    assert calibration_error(np.array([], dtype=bool), []) == 0.0

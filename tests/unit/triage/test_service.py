@@ -6,7 +6,15 @@ from datetime import UTC, datetime, timedelta
 
 from models.enums import Channel, CustomerTier, HelpdeskPriority
 from models.tickets import Customer, SlaPolicy, TicketCreated
-from router.triage import FLAG_HTML, FLAG_HUGE, FLAG_QUOTED, FLAG_TRUNCATED, UNKNOWN
+from router.triage import (
+    FLAG_HTML,
+    FLAG_HUGE,
+    FLAG_INVALID_UNICODE,
+    FLAG_QUOTED,
+    FLAG_TRUNCATED,
+    UNKNOWN,
+    TriageResult,
+)
 from streams.triage.service import TriageService
 
 _T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -82,6 +90,9 @@ def test_robust_inputs_never_crash_and_are_flagged(service: TriageService) -> No
     )
     by_id = {r.ticket_id: r for r in results}
     assert "empty" in by_id["empty"].flags
+    assert by_id["empty"].uncertain
+    assert by_id["empty"].category is None
+    assert "uncertain:no_text" in by_id["empty"].reasons
     assert by_id["empty"].language == UNKNOWN
     assert {FLAG_HUGE, FLAG_TRUNCATED} <= by_id["huge"].flags
     assert FLAG_HTML in by_id["html"].flags
@@ -129,3 +140,53 @@ def test_reassignment_is_a_negative_signal(service: TriageService) -> None:
     billing_after = next(s.confidence for s in again.skills if s.skill == "billing")
     assert billing_after < billing_before
     assert not service.learn_reassigned("unknown", now=5.0)
+
+
+def test_odd_text_through_the_whole_stage(service: TriageService) -> None:
+    from models.triage import TriageDetails
+
+    texts = {
+        "surrogate": "login fails \ud800 since today",
+        "control": "vpn\x00down\x1b[31m now\x7f",
+        "one-token": "x" * 100_000,  # > 64 KB without a single space
+        "scripts": "<p>" + "<script>" * 9_000,
+        "only-quote": "> everything quoted\n> nothing else",
+        "emoji-cjk": "🔥🔥🔥 系统崩溃 !!!! ПОМОГИТЕ",
+        "whitespace": " \n\t\u00a0\u200b ",
+    }
+    results = service.triage_batch([_ticket(k, "", v) for k, v in texts.items()])
+    by_id = {r.ticket_id: r for r in results}
+    assert FLAG_INVALID_UNICODE in by_id["surrogate"].flags
+    assert {FLAG_HUGE, FLAG_TRUNCATED} <= by_id["one-token"].flags
+    assert "empty" in by_id["whitespace"].flags
+    for result in results:
+        assert 0.0 <= result.confidence <= 1.0
+        assert result.uncertain == (result.confidence < service.settings.threshold)
+        TriageDetails.model_validate(result.to_dict())  # fits the wire contract
+
+
+def test_confidence_is_the_top_confidence_when_set() -> None:
+    from router.triage import PriorityScore, SkillScore
+
+    skills = (SkillScore("billing", 0.6), SkillScore("api", 0.3))
+    priority = PriorityScore(priority=3, points=0.0, components={})
+    result = TriageResult("t", skills, False, 0.0, 0.0, "en", priority, top_confidence=0.42)
+    assert result.confidence == 0.42
+    assert result.to_dict()["confidence"] == 0.42
+    assert TriageResult("t", skills, False, 0.0, 0.0, "en", priority).confidence == 0.6
+    assert TriageResult("t", (), True, 0.0, 0.0, "en", priority, top_confidence=0.9).confidence == 0
+
+
+def test_negatives_shrink_the_confidence() -> None:
+    import numpy as np
+
+    from streams.triage.service import _after_negatives
+
+    raw = np.array([[0.7, 0.2, 0.1], [0.5, 0.4, 0.1]])
+    damped = np.array(
+        [[0.35 / 0.65, 0.2 / 0.65, 0.1 / 0.65], [0.25 / 0.75, 0.4 / 0.75, 0.1 / 0.75]]
+    )
+    confidence = _after_negatives(raw, damped, np.array([0.9, 0.8]))
+    assert confidence[0] < 0.9  # same top, damped: scaled down
+    assert confidence[1] == damped[1].max()  # the top changed: its probability stands in
+    assert _after_negatives(raw, raw, np.array([0.9, 0.8])).tolist() == [0.9, 0.8]

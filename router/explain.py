@@ -7,7 +7,7 @@ from typing import Any
 
 __all__ = ["MAX_LISTED", "Explanation"]
 
-MAX_LISTED = 20
+MAX_LISTED = 10
 """At most this many candidates and excluded agents are listed (counts are always exact)."""
 
 

@@ -9,6 +9,7 @@ give the same decisions. State changes are tracked per entity for
 from __future__ import annotations
 
 from collections import deque
+from itertools import islice
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -683,7 +684,7 @@ class RoutingGroup:
         tickets = self.queue.tickets
         skill_based = self.rules.skill_based
         for bucket in self.rules.agent_buckets(agent):
-            for key in self.queue.bucket(bucket)[:PULL_SCAN]:
+            for key in islice(self.queue.bucket(bucket), PULL_SCAN):
                 if best_rank is not None and key[0] > best_rank[0]:
                     break  # a lower priority class can never win
                 ticket = tickets[key[3]]

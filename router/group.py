@@ -9,9 +9,9 @@ give the same decisions. State changes are tracked per entity for
 from __future__ import annotations
 
 from collections import deque
-from itertools import islice
 from collections.abc import Mapping
 from dataclasses import replace
+from itertools import islice
 from typing import Any
 
 from models.enums import AgentStatus, HelpdeskPriority

@@ -2,7 +2,8 @@
 
 ``triage_batch(tickets)`` cleans, embeds (one batched call), classifies and scores a list
 of ``TicketCreated``; ``learn_closed`` / ``learn_reassigned`` feed outcomes back, and the
-classifier is refitted in place (no restart) every ``refit_every`` new examples.
+classifier is refitted (no restart) every ``refit_every`` new examples, by default in a
+background thread so triage never waits for training.
 Ticket text is never logged.
 """
 
@@ -70,6 +71,7 @@ class TriageSettings:
     top_k: int = 3
     max_chars: int = 2_000
     refit_every: int = 50
+    background_refit: bool = True
     max_per_class: int = 500
     classifier: ClassifierConfig = field(default_factory=ClassifierConfig)
 
@@ -128,6 +130,7 @@ class TriageService:
         self._classifier = SkillClassifier(self.settings.classifier)
         self._recent: OrderedDict[str, tuple[str, np.ndarray, str | None]] = OrderedDict()
         self._lock = threading.Lock()
+        self._refitting: threading.Thread | None = None
         self._urgent = self._vectors(list(_URGENT_PROTOTYPES))
         self._frustrated = self._vectors(list(_FRUSTRATED_PROTOTYPES))
         if catalogue is not None:
@@ -170,19 +173,63 @@ class TriageService:
         for text, vector, label in zip(cleaned, vectors, labels, strict=True):
             self.store.add(Example(text=text, vector=vector, label=label, seen_at=now, seed=seed))
 
-    def refit(self, now: float) -> None:
-        """Retrain from the store and swap the classifier in (version + 1)."""
+    def add_vectors(
+        self, texts: Sequence[str], vectors: np.ndarray, labels: Sequence[str], now: float
+    ) -> None:
+        """Add labelled examples whose (cleaned) texts were already embedded, e.g. from a
+        vector cache; the vectors must come from this service's embedding model."""
+        if len(texts) != len(vectors) or len(texts) != len(labels):
+            raise ValueError("texts, vectors and labels must have the same length")
+        for text, vector, label in zip(texts, np.asarray(vectors), labels, strict=True):
+            self.store.add(Example(text=text, vector=vector, label=label, seen_at=now))
+
+    def refit(self, now: float, background: bool = False) -> bool:
+        """Retrain from the store and swap the classifier in (version + 1).
+
+        With ``background`` the training runs in a daemon thread (one at a time) and
+        triage keeps using the current classifier until the new one is swapped in;
+        returns whether a refit ran or started.
+        """
         texts, vectors, labels, weights = self.store.training_set(now)
         if len(set(labels)) < 2:
+            return False
+        if not background:
+            self.store.added_since_fit = 0
+            self._train_and_swap(texts, vectors, labels, weights)
+            return True
+        with self._lock:
+            if self._refitting is not None and self._refitting.is_alive():
+                return False  # the next learned example tries again
+            self.store.added_since_fit = 0
+            self._refitting = threading.Thread(
+                target=self._train_and_swap,
+                args=(texts, vectors, labels, weights),
+                name="triage-refit",
+                daemon=True,
+            )
+            self._refitting.start()
+        return True
+
+    def wait_for_refit(self, timeout: float | None = None) -> bool:
+        """Wait for a background refit; returns whether none is running any more."""
+        thread = self._refitting
+        if thread is not None:
+            thread.join(timeout)
+        return thread is None or not thread.is_alive()
+
+    def _train_and_swap(
+        self, texts: list[str], vectors: np.ndarray, labels: list[str], weights: np.ndarray
+    ) -> None:
+        try:
+            fresh = SkillClassifier(self.settings.classifier).fit(texts, vectors, labels, weights)
+        except Exception:  # keep serving with the old model; the next refit tries again
+            log.exception("triage classifier refit failed examples=%d", len(texts))
             return
-        fresh = SkillClassifier(self.settings.classifier).fit(texts, vectors, labels, weights)
         with self._lock:
             self._classifier = fresh
             self.model_version += 1
-            self.store.added_since_fit = 0
-        log.info(
-            "triage classifier refitted version=%d examples=%d", self.model_version, len(texts)
-        )
+            version = self.model_version
+        log.info("triage classifier refitted version=%d examples=%d", version, len(texts))
 
     # ------------------------------------------------------------------ inference
     def triage_batch(self, tickets: Sequence[TicketCreated]) -> list[TriageResult]:
@@ -342,7 +389,7 @@ class TriageService:
 
     def _maybe_refit(self, now: float) -> None:
         if self.store.added_since_fit >= self.settings.refit_every:
-            self.refit(now)
+            self.refit(now, background=self.settings.background_refit)
 
     def _remember(
         self, ticket_id: str, text: str, vector: np.ndarray, category: str | None

@@ -17,5 +17,7 @@ def catalogue() -> Catalogue:
 
 @pytest.fixture
 def service(catalogue: Catalogue) -> TriageService:
-    settings = TriageSettings(threshold=0.2, refit_every=5, classifier=ClassifierConfig())
+    settings = TriageSettings(
+        threshold=0.2, refit_every=5, background_refit=False, classifier=ClassifierConfig()
+    )
     return TriageService(HashingEmbedder(512), settings, catalogue=catalogue)

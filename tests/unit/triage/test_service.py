@@ -190,3 +190,50 @@ def test_negatives_shrink_the_confidence() -> None:
     assert confidence[0] < 0.9  # same top, damped: scaled down
     assert confidence[1] == damped[1].max()  # the top changed: its probability stands in
     assert _after_negatives(raw, raw, np.array([0.9, 0.8])).tolist() == [0.9, 0.8]
+
+
+def test_background_refit_swaps_the_model_in(catalogue: object) -> None:
+    from router.triage import HashingEmbedder
+    from streams.triage.service import TriageSettings
+
+    settings = TriageSettings(threshold=0.2, refit_every=3, background_refit=True)
+    service = TriageService(HashingEmbedder(256), settings, catalogue=catalogue)  # type: ignore[arg-type]
+    version = service.model_version
+    for i in range(3):
+        service.triage_batch([_ticket(f"b{i}", "quantum widget rejected", f"case {i}")])
+        service.learn_closed(f"b{i}", now=10.0, final_category="bug")
+    assert service.wait_for_refit(timeout=60)
+    assert service.model_version == version + 1
+    assert service.triage_text("quantum widget rejected").model_version == version + 1
+
+
+def test_failed_refit_keeps_the_old_model(
+    service: TriageService, monkeypatch: object, caplog: object
+) -> None:
+    import logging
+
+    from streams.triage.classifier import SkillClassifier
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(SkillClassifier, "fit", broken)  # type: ignore[attr-defined]
+    version = service.model_version
+    with caplog.at_level(logging.ERROR):  # type: ignore[attr-defined]
+        assert service.refit(now=1.0)
+    assert service.model_version == version
+    assert "refit failed" in caplog.text  # type: ignore[attr-defined]
+    assert service.triage_text("invoice refund").skills
+
+
+def test_add_vectors_trains_from_precomputed_vectors(service: TriageService) -> None:
+    import numpy as np
+    import pytest
+
+    texts = [f"gizmo sprocket {i}" for i in range(6)]
+    vectors = np.asarray(service.embedder.embed(texts), dtype=np.float32)
+    service.add_vectors(texts, vectors, ["bug"] * 6, now=0.0)
+    service.refit(now=0.0)
+    assert service.triage_text("gizmo sprocket").skills[0].skill == "bug"
+    with pytest.raises(ValueError, match="same length"):
+        service.add_vectors(texts, vectors[:2], ["bug"] * 6, now=0.0)

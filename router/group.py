@@ -331,6 +331,7 @@ class RoutingGroup:
 
     def _timed(self, kind: str, ticket: PendingTicket, now: float) -> list[Outcome]:
         tid = ticket.ticket_id
+        before = self._needs(ticket)
         out: list[Outcome] = []
         if kind == "hold":
             ticket.held = False
@@ -356,7 +357,12 @@ class RoutingGroup:
             out.extend(self._escalate(ticket, f"waited {now - ticket.queued_at:.0f}s"))
         else:
             return out
-        out.extend(self._retry(ticket, now))
+        if self._needs(ticket) == before:
+            # nobody with room could take it before (the queue is work-conserving) and
+            # its needs did not change: re-file it (its priority may have) and move on
+            self._enqueue(ticket, now)
+        else:
+            out.extend(self._retry(ticket, now))
         return out
 
     def _escalate(self, ticket: PendingTicket, reason: str) -> list[Outcome]:
@@ -368,10 +374,19 @@ class RoutingGroup:
     # ------------------------------------------------------------- decisions
 
     def _needs(self, ticket: PendingTicket) -> Needs:
-        rules = self.ladder.at(ticket.step)
         held = ticket.held
         request = ticket.request
-        return Needs(
+        cached = ticket.needs_cache
+        if (
+            cached is not None
+            and cached[0] == ticket.step
+            and cached[1] == held
+            and cached[2] is request
+        ):
+            needs: Needs = cached[3]
+            return needs
+        rules = self.ladder.at(ticket.step)
+        needs = Needs(
             category=request.category,
             language=request.language,
             min_level=self.ladder.required_level(ticket),
@@ -381,6 +396,8 @@ class RoutingGroup:
             high_effort=request.effort >= self.config.fairness.high_effort,
             step="expert_hold" if held else rules.name,
         )
+        ticket.needs_cache = (ticket.step, held, request, needs)
+        return needs
 
     def _route(self, ticket: PendingTicket, now: float) -> list[Outcome]:
         """Assign ``ticket`` now if anyone can take it, else queue it."""

@@ -37,6 +37,8 @@ class PendingTicket:
     breached: bool = False
     escalated: bool = False
     previous_agent_id: str | None = None
+    needs_cache: tuple[int, bool, TicketRequest, Any] | None = None
+    """(step, held, request, needs) of the last needs computed (not stored)."""
 
     def __post_init__(self) -> None:
         if self.priority == 0:

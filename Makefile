@@ -22,21 +22,24 @@ $(STAMP): pyproject.toml deploy/local/python-env.sh
 
 install: $(STAMP) ## create .venv and install the project with its dev tools
 
-infra: $(STAMP) ## fetch the Kafka jars (Maven Central, cached) and install Redis (Debian) if absent
+infra: $(STAMP) ## fetch the Kafka jars (Maven Central, cached); install Redis and Prometheus (Debian) if absent
 	$(LOCAL)/kafka.sh fetch
 	$(LOCAL)/redis.sh install
+	$(LOCAL)/prometheus.sh install
 
 up: infra ## start local Kafka (KRaft) and Redis on 127.0.0.1
 	$(LOCAL)/kafka.sh up
 	$(LOCAL)/redis.sh up
 
-down: ## stop local Kafka and Redis
+down: ## stop local Kafka, Redis and Prometheus
+	-$(LOCAL)/prometheus.sh down
 	-$(LOCAL)/kafka.sh down
 	-$(LOCAL)/redis.sh down
 
-status: ## show whether local Kafka and Redis are running
+status: ## show whether local Kafka, Redis and Prometheus are running
 	-$(LOCAL)/kafka.sh status
 	-$(LOCAL)/redis.sh status
+	-$(LOCAL)/prometheus.sh status
 
 lint: $(STAMP) ## ruff (lint + format check) and mypy strict on models/ and router/
 	$(BIN)/ruff check .

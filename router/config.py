@@ -129,6 +129,9 @@ class GroupConfig:
     adjacent_skills: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     hold_for_expert: HoldForExpert = field(default_factory=HoldForExpert)
     sticky_window_s: float = 24 * 3600.0
+    sticky_max_load: float = 0.5
+    """The customer's previous agent is preferred only while below this load (open /
+    capacity): stickiness must not undo load balancing."""
     reopen_window_s: float = 7 * 86400.0
     offline_reroute_grace_s: float | None = 600.0
     sla_warning_fraction: float = 0.8
@@ -184,6 +187,7 @@ class GroupConfig:
             kwargs["adjacent_skills"] = _adjacent(raw["adjacent_skills"])
         for name in (
             "sticky_window_s",
+            "sticky_max_load",
             "reopen_window_s",
             "sla_warning_fraction",
             "escalate_after_s",

@@ -646,7 +646,7 @@ class RoutingGroup:
         if last is None or now - last[1] > self.config.sticky_window_s:
             return None
         agent = self.book.get(last[0])
-        if agent is None:
+        if agent is None or agent.load >= self.config.sticky_max_load:
             return None
         _, candidate = self.rules.check(agent, needs)
         if candidate is None:

@@ -432,3 +432,15 @@ def test_timer_heap_compacts_only_when_mostly_stale() -> None:
     heap.compact()
     assert len(heap) == 1000
     assert [s for _, _, s in heap.due(2001.0)] == ["c:2000", "c:2001"]
+
+
+def test_sticky_yields_to_balancing_above_its_load_limit() -> None:
+    g = group(sticky_window_s=3600, sticky_max_load=0.5)
+    g.agent_status(agent("a1", 4, skills={"billing": "adv"}), 0)
+    g.agent_status(agent("a2", 4, skills={"billing": "adv"}, status=AgentStatus.AWAY), 0)
+    for i in range(2):
+        g.ticket_arrived(ticket(f"t{i}", i, customer="acme"), i)
+    assert g.queue_depth("a1") == 2  # load 0.5: no longer sticky
+    g.agent_status(agent("a2", 4, skills={"billing": "adv"}, version=1), 5)
+    out = g.ticket_arrived(ticket("t9", 6, customer="acme"), 6)
+    assert assigned_to(out) == {"t9": "a2"}

@@ -2,7 +2,7 @@
 
     python benchmarks/bench_triage.py [--csv PATH] [--n 500] [--train 2000]
                                       [--backends torch,onnx,onnx-int8] [--seq-lens 128,256]
-                                      [--single 200]
+                                      [--single 200] [--batch-size 16] [--stage-batch 32]
 
 Texts: a sample of --n tickets from --csv (columns --text-cols), or the shipped catalogue
 examples when no path is given. With --csv the classifier is trained once on --train other
@@ -11,8 +11,9 @@ as in production), otherwise on the catalogue alone; every backend shares that c
 
 For each backend and max sequence length it prints: tickets/s of raw batched encode (one
 ``encode`` call over all texts, batch --batch-size, sorted by length: its best case) and of
-the full triage stage (clean, embed, classify, rules, language, priority; batches of
---batch-size; the LRU cache is off so nothing is reused) and their ratio; p50/p99
+the full triage stage (clean, embed, classify, rules, language, priority; --stage-batch
+tickets per call in arrival order, as the worker batches them; the LRU cache is off so
+nothing is reused) and their ratio; p50/p99
 single-ticket latency of raw encode and of the triage stage and the p99 ratio; and raw
 encode versus raw torch at the same sequence length. Prints figures; asserts nothing.
 """
@@ -95,8 +96,8 @@ def _bench(
     embedder.encode_raw(cleaned)  # one call: encode sorts all texts by length (the best case)
     raw_rate = len(cleaned) / (time.perf_counter() - started)
     started = time.perf_counter()
-    for start in range(0, len(inputs), args.batch_size):
-        service.triage_inputs(inputs[start : start + args.batch_size])
+    for start in range(0, len(inputs), args.stage_batch):
+        service.triage_inputs(inputs[start : start + args.stage_batch])
     triage_rate = len(inputs) / (time.perf_counter() - started)
 
     raw_single: list[float] = []
@@ -129,7 +130,10 @@ def main() -> int:
     parser.add_argument("--single", type=int, default=200, help="single-ticket calls timed")
     parser.add_argument("--backends", default="torch", help="comma-separated backends")
     parser.add_argument("--seq-lens", default="128", help="comma-separated max sequence lengths")
-    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--batch-size", type=int, default=16, help="texts per encode pass")
+    parser.add_argument(
+        "--stage-batch", type=int, default=32, help="tickets per triage call (worker batch)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     texts, train = _rows(args)

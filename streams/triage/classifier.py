@@ -251,7 +251,9 @@ class SkillClassifier:
                 max_features=200_000,
             )
         x = self._features(texts, vectors, fit=True)
-        self._svm = LinearSVC(C=cfg.c, class_weight=cfg.class_weight, max_iter=cfg.max_iter)
+        self._svm = LinearSVC(
+            C=cfg.c, class_weight=cfg.class_weight, max_iter=cfg.max_iter, random_state=cfg.seed
+        )
         self._svm.fit(x, y, sample_weight=w)
         self._train_vectors = vectors
         self._train_index = np.searchsorted(self.classes_, y)

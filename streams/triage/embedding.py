@@ -23,6 +23,8 @@ __all__ = ["EmbedderConfig", "SentenceTransformerEmbedder", "default_model_path"
 log = logging.getLogger(__name__)
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
+# Cache ids: a change to how a backend computes vectors gets a new id (old caches unused).
+_BACKEND_IDS = {"onnx-int8": "onnx-int8-per-channel"}
 
 
 def default_model_path() -> Path:
@@ -52,7 +54,8 @@ class EmbedderConfig:
     def model_id(self) -> str:
         """Stable identifier for on-disk caches (model dir name + backend + sequence length)."""
         name = Path(self.model_path).name if self.model_path else "all-MiniLM-L6-v2"
-        return f"{name}|{self.backend}|{self.max_seq_length}"
+        backend = _BACKEND_IDS.get(self.backend, self.backend)
+        return f"{name}|{backend}|{self.max_seq_length}"
 
 
 class SentenceTransformerEmbedder:

@@ -4,7 +4,8 @@ Why not sentence-transformers' own ``backend="onnx"``: it needs ``optimum-onnx``
 only release (0.1.0) pins ``transformers<4.58`` while this project runs transformers 5.x;
 installing it would downgrade transformers and huggingface_hub for the whole environment.
 So the export is done here with ``torch.onnx.export`` (TorchScript exporter, opset 17)
-from the packaged model directory, quantised with ``onnxruntime.quantization``, and run
+from the packaged model directory, quantised with ``onnxruntime.quantization`` (dynamic,
+int8 weights with per-channel scales), and run
 with ``onnxruntime`` + ``tokenizers`` (mean pooling + L2 normalisation, as the model's
 sentence-transformers pipeline does). Nothing is downloaded; exports are cached under
 ``.local/cache/onnx``.
@@ -49,12 +50,14 @@ def export_onnx(model_dir: Path, target: Path, quantize: bool) -> Path:
         tmp.replace(fp32)
     if not quantize:
         return fp32
-    int8 = target / "model_int8.onnx"
+    int8 = target / "model_int8_per_channel.onnx"
     if not int8.exists():
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
+        # Per-channel weight scales: mean cosine to the fp32 vectors 0.992 on IT tickets,
+        # against 0.957 per tensor, at about the same speed (docs/triage.md).
         tmp = target / "model_int8.tmp.onnx"
-        quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8)
+        quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8, per_channel=True)
         tmp.replace(int8)
     return int8
 

@@ -93,7 +93,9 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
         "--backend", choices=("torch", "onnx", "onnx-int8"), default="torch", help="model backend"
     )
     parser.add_argument("--max-seq-length", type=int, default=128, help="tokens per text")
-    parser.add_argument("--batch-size", type=int, default=64, help="encode batch size")
+    parser.add_argument(
+        "--batch-size", type=int, default=16, help="texts per encode pass (sorted by length)"
+    )
     parser.add_argument(
         "--fake-embedder",
         action="store_true",

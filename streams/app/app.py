@@ -284,7 +284,7 @@ def build_app(
 
     @app.timer(settings.tick_interval_s)
     async def _tick() -> None:
-        if ticks.needs_scan:
+        if ticks.needs_scan and not (app.rebalancing or app.in_recovery):
             try:
                 ticks.add(tenants_in(str(k) for k in table))
                 ticks.needs_scan = False

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from streams.app.tables import OUTBOX, entities_of
+from streams.app.tables import OUTBOX, read_tenant
 
 __all__ = ["GroupBooks", "GroupConfigs", "core_of", "view_of"]
 
@@ -77,6 +77,8 @@ class GroupBooks:
         """Tenants restored since the last :meth:`take_restored` (the view re-syncs them)."""
         self.outbox: dict[str, dict[str, Any]] = {}
         """Undelivered outbox entries found when restoring, per tenant (to send again)."""
+        self.repairs: dict[str, dict[str, dict[str, Any]]] = {}
+        """The journal's change set per restored tenant (written again with its next event)."""
 
     def __contains__(self, tenant: object) -> bool:
         return tenant in self._groups
@@ -107,8 +109,10 @@ class GroupBooks:
 
     def _restore(self, tenant: str) -> Any:
         core = core_of(self.core)
-        entities = entities_of(self._entries(tenant), tenant)
+        entities, journal = read_tenant(self._entries(tenant), tenant)
         outbox = entities.pop(OUTBOX, {})
+        if journal:
+            self.repairs[tenant] = journal
         config = self.configs.for_tenant(tenant)
         if any(entities.values()):
             group = core.RoutingGroup.restore(tenant, config, entities)
@@ -130,6 +134,10 @@ class GroupBooks:
         """Undelivered outbox entries of a just-restored tenant (once)."""
         return self.outbox.pop(tenant, {})
 
+    def take_repair(self, tenant: str) -> dict[str, dict[str, Any]]:
+        """The journal's change set of a just-restored tenant (once)."""
+        return self.repairs.pop(tenant, {})
+
     def take_restored(self) -> list[str]:
         """Tenants restored since the last call."""
         out, self.restored = self.restored, []
@@ -138,6 +146,8 @@ class GroupBooks:
     def forget(self, tenant: str) -> None:
         """Drop one tenant's books (rebuilt from the table on its next event)."""
         self._groups.pop(tenant, None)
+        self.outbox.pop(tenant, None)
+        self.repairs.pop(tenant, None)
         self._scanned = None
 
     def clear(self) -> None:
@@ -147,6 +157,7 @@ class GroupBooks:
         self._groups.clear()
         self._scanned = None
         self.outbox.clear()
+        self.repairs.clear()
 
 
 def _get(obj: Any, name: str, default: Any = None) -> Any:

@@ -12,7 +12,9 @@ assignment without the agent's new depth). With one table, every write of a tena
 to one changelog partition, in order. Each event first writes its whole change set under
 ``"{tenant}|_journal|"`` (one record, atomic), then the individual keys. Restoring
 applies the journal over the keys, so the result is always the state after a whole
-event: either the last event's keys all landed, or the journal completes them.
+event: either the last event's keys all landed, or the journal completes them. The
+worker that restores a tenant also writes the journal's changes again with the tenant's
+next event, so a completion is never lost when the next journal replaces this one.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ __all__ = [
     "KINDS",
     "OUTBOX",
     "entities_of",
+    "read_tenant",
     "table_key",
     "tenants_in",
     "write_changes",
@@ -65,6 +68,15 @@ def write_changes(table: MutableMapping[str, Any], tenant: str, changes: Changes
 
 def entities_of(items: Iterable[tuple[str, Any]], tenant: str) -> dict[str, dict[str, Any]]:
     """One tenant's entities (kind -> key -> value) from table items, journal applied."""
+    return read_tenant(items, tenant)[0]
+
+
+def read_tenant(
+    items: Iterable[tuple[str, Any]], tenant: str
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """``(entities, journal)`` of one tenant: the entities with the journal applied, and the
+    journal's change set (the last event's writes, which the caller writes again: a worker
+    killed in the middle of them left the table without some)."""
     prefix = tenant + "|"
     entities: dict[str, dict[str, Any]] = {kind: {} for kind in (*KINDS, OUTBOX)}
     journal: Mapping[str, Any] | None = None
@@ -76,15 +88,17 @@ def entities_of(items: Iterable[tuple[str, Any]], tenant: str) -> dict[str, dict
             journal = value
         else:
             entities.setdefault(kind, {})[key] = value
+    changes: dict[str, dict[str, Any]] = {}
     if journal:
         for kind, values in dict(journal.get("changes") or {}).items():
             bucket = entities.setdefault(kind, {})
+            changes[kind] = dict(values)
             for key, value in values.items():
                 if value is None:
                     bucket.pop(key, None)
                 else:
                     bucket[key] = value
-    return entities
+    return entities, changes
 
 
 def tenants_in(keys: Iterable[str]) -> set[str]:

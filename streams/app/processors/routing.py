@@ -118,6 +118,7 @@ class RoutingStage:
         group = self.books.get(tenant)
         for stale_key, entry in self.books.take_outbox(tenant).items():
             result.resend[stale_key] = _decode_records(entry)
+        repair = self.books.take_repair(tenant)
         now = event_time(event)
         started = time.perf_counter()
         try:
@@ -134,7 +135,11 @@ class RoutingStage:
                 result, key, value, topic, partition, offset, f"{type(exc).__name__}: {exc}"
             )
         self.metrics.decision_latency.labels(base).observe(time.perf_counter() - started)
-        result.changes = {kind: dict(values) for kind, values in group.drain_changes().items()}
+        # the restored journal first (its writes may be missing from the table), then this
+        # event's own changes over it
+        result.changes = {kind: dict(values) for kind, values in repair.items()}
+        for kind, values in group.drain_changes().items():
+            result.changes.setdefault(kind, {}).update(values)
         for name, out in outputs_of(tenant, outcomes, now, event):
             result.records.append((name, encode_key(out), encode(out)))
             self._observe(tenant, out)

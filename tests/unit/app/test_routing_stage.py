@@ -143,3 +143,22 @@ def test_restored_outbox_entries_are_sent_again(
     result = harness.send("agent-status", agent("ana", version=2))
     assert first.outbox_key in result.resend
     assert result.resend[first.outbox_key] == [(b, k, v) for b, k, v in first.records]
+
+
+def test_an_event_cut_off_by_a_crash_is_written_again_after_restore(
+    harness: Harness, books: GroupBooks, table: MemoryTable
+) -> None:
+    harness.send("agent-status", agent("ana"))
+    first = harness.send("ticket-triaged", triaged("T1"))
+    # the worker died after the journal and one key of that event: drop the others
+    for kind, values in first.changes.items():
+        for key in list(values)[1:] if kind != "assignments" else []:
+            table.pop(f"acme|{kind}|{key}", None)
+    books.clear()
+    nxt = harness.send("ticket-triaged", triaged("T2"))
+    for kind, values in first.changes.items():
+        for key in values:
+            assert key in nxt.changes[kind]  # written again (or newer)
+            if kind != OUTBOX:
+                assert table.get(f"acme|{kind}|{key}") == nxt.changes[kind][key]
+    assert first.outbox_key in nxt.resend

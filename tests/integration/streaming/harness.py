@@ -44,6 +44,7 @@ __all__ = [
     "close_event",
     "create_topics",
     "create_topics_async",
+    "read_changelog",
     "ticket_event",
     "wait_until",
 ]
@@ -290,6 +291,34 @@ async def wait_until(
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
         await asyncio.sleep(0.1)
+
+
+async def read_changelog(bootstrap: str, topic: str, partitions: int) -> dict[str, Any]:
+    """The compacted view of a Faust changelog: key -> last value (deleted keys dropped)."""
+    from aiokafka import AIOKafkaConsumer, TopicPartition  # type: ignore[import-untyped]
+
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False
+    )
+    await consumer.start()
+    try:
+        tps = [TopicPartition(topic, p) for p in range(partitions)]
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        ends = await consumer.end_offsets(tps)
+        state: dict[str, Any] = {}
+        while any([await consumer.position(tp) < ends[tp] for tp in tps]):
+            batch = await consumer.getmany(timeout_ms=500, max_records=5000)
+            for records in batch.values():
+                for record in records:
+                    key = json.loads(record.key)
+                    if record.value is None:
+                        state.pop(key, None)
+                    else:
+                        state[key] = json.loads(record.value)
+        return state
+    finally:
+        await consumer.stop()
 
 
 def agent_event(

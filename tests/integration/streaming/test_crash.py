@@ -10,13 +10,11 @@ in the outbox.
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import time
 import uuid
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any
 
 import redis.asyncio as redis_asyncio
 
@@ -28,6 +26,7 @@ from tests.integration.streaming.harness import (
     WorkerProcess,
     agent_event,
     create_topics_async,
+    read_changelog,
     ticket_event,
     wait_until,
 )
@@ -37,34 +36,6 @@ AGENTS = ["ana", "ben", "chloe", "dev", "elif"]
 TICKETS_PER_TENANT = 500  # 3,000 in all
 KILLS = 10
 RATE = 75.0  # tickets per second while the killer works
-
-
-async def read_changelog(bootstrap: str, topic: str, partitions: int) -> dict[str, Any]:
-    """The compacted view of a Faust changelog: key -> last value (deleted keys dropped)."""
-    from aiokafka import AIOKafkaConsumer, TopicPartition  # type: ignore[import-untyped]
-
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False
-    )
-    await consumer.start()
-    try:
-        tps = [TopicPartition(topic, p) for p in range(partitions)]
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        ends = await consumer.end_offsets(tps)
-        state: dict[str, Any] = {}
-        while any([await consumer.position(tp) < ends[tp] for tp in tps]):
-            batch = await consumer.getmany(timeout_ms=500, max_records=5000)
-            for records in batch.values():
-                for record in records:
-                    key = json.loads(record.key)
-                    if record.value is None:
-                        state.pop(key, None)
-                    else:
-                        state[key] = json.loads(record.value)
-        return state
-    finally:
-        await consumer.stop()
 
 
 async def _produce_tickets(producer: Producer, ids: list[tuple[str, str]]) -> None:

@@ -63,6 +63,7 @@ class SkillClassifier:
         self._train_index = np.zeros(0, dtype=int)
         self._confidence: ConfidenceModel | None = None
         self._class_precision = np.zeros(0)
+        self._class_blocks = (np.zeros(0, dtype=int), np.zeros(0, dtype=int), np.zeros(0, bool))
 
     @property
     def fitted(self) -> bool:
@@ -207,9 +208,7 @@ class SkillClassifier:
         )
         if n == 0 or width == 0 or not self.config.use_embeddings:
             return out
-        order = np.argsort(self._train_index, kind="stable")
-        starts = np.searchsorted(self._train_index[order], np.arange(n_classes))
-        present = np.bincount(self._train_index, minlength=n_classes) > 0
+        order, starts, present = self._class_blocks
         for lo in range(0, n, _CHUNK):
             sims = vectors[lo : lo + _CHUNK] @ self._train_vectors.T
             rows = np.arange(len(sims))[:, None]
@@ -219,7 +218,7 @@ class SkillClassifier:
             )
             out.classes[lo : lo + _CHUNK] = self._train_index[top]
             out.similarities[lo : lo + _CHUNK] = sims[rows, top]
-            per_class = np.maximum.reduceat(sims[:, order], starts[present], axis=1)
+            per_class = np.maximum.reduceat(sims[:, order], starts, axis=1)
             out.class_similarity[lo : lo + _CHUNK, present] = per_class
         return out
 
@@ -257,6 +256,12 @@ class SkillClassifier:
         self._svm.fit(x, y, sample_weight=w)
         self._train_vectors = vectors
         self._train_index = np.searchsorted(self.classes_, y)
+        # Training examples grouped by class, for the per-class best similarity.
+        order = np.argsort(self._train_index, kind="stable")
+        n_classes = len(self.classes_)
+        starts = np.searchsorted(self._train_index[order], np.arange(n_classes))
+        present = np.bincount(self._train_index, minlength=n_classes) > 0
+        self._class_blocks = (order, starts[present], present)
 
     def _svm_scores(self, texts: np.ndarray, vectors: np.ndarray) -> np.ndarray:
         """Decision values in ``classes_`` order (binary problems become two columns)."""

@@ -89,7 +89,7 @@ class ConfidenceModel:
 
     def __init__(self, seed: int = 0) -> None:
         self._model = HistGradientBoostingClassifier(
-            max_iter=200, learning_rate=0.05, max_depth=3, random_state=seed
+            max_iter=100, learning_rate=0.05, max_depth=3, random_state=seed
         )
         self.fitted = False
 
@@ -106,7 +106,7 @@ class ConfidenceModel:
     def predict(self, features: np.ndarray) -> np.ndarray:
         """P(correct) per row, on one thread.
 
-        A triage batch has tens of rows; with OpenMP threads every one of the 200 trees
+        A triage batch has tens of rows; with OpenMP threads every one of the 100 trees
         opens a parallel region, which cost about 8 ms per ticket on 2 cores next to the
         encoder's own threads, against well under 1 ms on one thread.
         """

@@ -25,3 +25,32 @@ def test_packaged_model_embeds_offline(monkeypatch: pytest.MonkeyPatch) -> None:
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
     again = embedder.embed(["I cannot log in"])
     assert np.allclose(np.asarray(again[0]), vectors[0])
+
+
+@pytest.mark.slow
+def test_packaged_model_takes_odd_cleaned_text() -> None:
+    from router.triage import clean_text
+
+    embedder = SentenceTransformerEmbedder(EmbedderConfig(max_seq_length=64))
+    raw = [
+        "",
+        "x" * 100_000,
+        "login \ud800 fails",
+        "🔥🔥 系统崩溃 ПОМОГИТЕ !!!",
+        "<p>" + "<script>" * 5_000,
+        "> quoted only",
+    ]
+    vectors = embedder.embed_array([clean_text(text).text for text in raw])
+    assert vectors.shape == (len(raw), 384)
+    assert np.isfinite(vectors).all()
+
+
+@pytest.mark.slow
+def test_onnx_backends_match_torch() -> None:
+    pytest.importorskip("onnxruntime", reason="optional: pip install onnxruntime onnx")
+    pytest.importorskip("onnx", reason="optional: pip install onnxruntime onnx")
+    texts = ["I cannot log in to the VPN since this morning", "we were charged twice"]
+    reference = SentenceTransformerEmbedder(EmbedderConfig()).encode_raw(texts)
+    for backend, floor in (("onnx", 0.999), ("onnx-int8", 0.95)):
+        vectors = SentenceTransformerEmbedder(EmbedderConfig(backend=backend)).encode_raw(texts)
+        assert ((vectors * reference).sum(axis=1) > floor).all(), backend

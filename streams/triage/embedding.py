@@ -47,7 +47,7 @@ class EmbedderConfig:
     device: str = "cpu"
     backend: str = "torch"
     max_seq_length: int = 128
-    batch_size: int = 16
+    batch_size: int = 8
     cache_size: int = 10_000
 
     @property

@@ -66,7 +66,7 @@ class TriageSettings:
     device: str = "cpu"
     backend: str = "torch"
     max_seq_length: int = 128
-    batch_size: int = 16
+    batch_size: int = 8
     threshold: float = 0.5
     top_k: int = 3
     max_chars: int = 2_000

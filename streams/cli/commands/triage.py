@@ -94,7 +94,7 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--max-seq-length", type=int, default=128, help="tokens per text")
     parser.add_argument(
-        "--batch-size", type=int, default=16, help="texts per encode pass (sorted by length)"
+        "--batch-size", type=int, default=8, help="texts per encode pass (sorted by length)"
     )
     parser.add_argument(
         "--fake-embedder",
@@ -168,6 +168,7 @@ def _triage(args: argparse.Namespace) -> int:
         return 0
     category = data["category"] or "uncertain (generalist pool)"
     print(f"category:   {category}")
+    print(f"confidence: {result.confidence:.2f} (uncertain below {args.threshold:.2f})")
     print("skills:     " + ", ".join(f"{s.skill} {s.confidence:.2f}" for s in result.skills))
     print(f"urgency:    {result.urgency:.2f}")
     print(f"sentiment:  {result.sentiment:.2f}")

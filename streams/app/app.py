@@ -167,11 +167,12 @@ def build_app(
         web_enabled=settings.web_enabled,
         web_port=settings.web_port,
         producer_acks=-1,
-        producer_linger=0.0,
+        producer_linger=settings.producer_linger_ms / 1000.0,
         stream_recovery_delay=0.0,
         logging_config=None,
     )
-    attach_faust_sensor(app, registry)
+    if settings.faust_metrics:
+        attach_faust_sensor(app, registry)
     topics = {
         topic.spec.base_name: app.topic(
             topic.name,

@@ -40,6 +40,12 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path(".local/worker"), description="RocksDB tables and Faust state.")
     metrics_host: str = Field("127.0.0.1", description="Interface of the /metrics endpoint.")
     metrics_port: int = Field(9464, ge=0, le=65535, description="Metrics port; 0 = off.")
+    producer_linger_ms: float = Field(
+        1.0, ge=0, description="Producer batching delay: more throughput vs latency per hop."
+    )
+    faust_metrics: bool = Field(
+        True, description="Faust's own sensor metrics (per message and table write; costs CPU)."
+    )
     tick_interval_s: float = Field(5.0, gt=0, description="Seconds between router ticks.")
     redis_flush_interval_s: float = Field(
         0.5, gt=0, description="Seconds between writes of the Redis live view (and gauges)."
@@ -51,7 +57,12 @@ class Settings(BaseSettings):
         2000, ge=1, description="Events whose outputs may wait for their state at once."
     )
     triage_batch_size: int = Field(32, ge=1, description="Tickets per triage batch.")
-    triage_batch_timeout_s: float = Field(0.2, gt=0, description="Max wait to fill a batch.")
+    triage_batch_timeout_s: float = Field(
+        0.01,
+        gt=0,
+        description="Max wait to fill a batch (under load, batches fill while the "
+        "previous one is triaged).",
+    )
     triage_embedder: Literal["minilm", "hashing"] = Field(
         "minilm", description="'minilm' (sentence-transformers) or 'hashing' (tests)."
     )

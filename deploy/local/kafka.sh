@@ -227,7 +227,12 @@ EOF
 format_storage() {
     [[ -f "$DATA_DIR/meta.properties" ]] && return 0
     local cluster_id
-    cluster_id="$(head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+    # base64url of 16 random bytes, like Kafka's own ids; never starting with '-' (the
+    # storage tool would read it as an option, as Kafka's Uuid.randomUuid also avoids)
+    cluster_id="-"
+    while [[ "$cluster_id" == -* ]]; do
+      cluster_id="$(head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+    done
     say "formatting KRaft storage in $DATA_DIR (cluster id $cluster_id)"
     if ! "$JAVA" -Xmx256m -Dlog4j2.configurationFile="$KAFKA_DIR/log4j2.properties" \
         -cp "$LIB_DIR/*" kafka.tools.StorageTool format -t "$cluster_id" -c "$CONFIG" \

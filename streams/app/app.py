@@ -104,7 +104,14 @@ def build_triage(settings: Settings) -> Any:
     from streams.triage.catalogue import load_catalogue
     from streams.triage.service import TriageService, TriageSettings
 
-    triage_settings = TriageSettings(catalogue_path=settings.triage_catalogue)
+    triage_settings = TriageSettings(
+        catalogue_path=settings.triage_catalogue,
+        model_path=settings.triage_model_path,
+        device=settings.triage_device,
+        backend=settings.triage_backend,
+        max_seq_length=settings.triage_max_seq_length,
+        threshold=settings.triage_threshold,
+    )
     if settings.triage_embedder == "hashing":
         from router.triage import HashingEmbedder
 
@@ -244,12 +251,18 @@ def build_app(
             resolved_by=event.resolved_by,
         )
 
+    def learn_reassigned(ticket_id: str, at: float, category: str) -> None:
+        learn = getattr(service, "learn_reassigned", None)
+        if learn is not None:
+            executor.submit(learn, ticket_id, at, original_category=category)
+
     routing_stage = routing_processor.RoutingStage(
         books,
         metrics,
         view,
         delivered=publisher.delivered,
         on_closed=learn_closed,
+        on_miscategorised=learn_reassigned,
         core=core,
     )
     triage_stage = triage_processor.TriageStage(service.triage_batch, metrics)

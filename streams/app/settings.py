@@ -67,6 +67,19 @@ class Settings(BaseSettings):
         "minilm", description="'minilm' (sentence-transformers) or 'hashing' (tests)."
     )
     triage_catalogue: str | None = Field(None, description="Skill catalogue YAML (triage).")
+    triage_model_path: str | None = Field(
+        None, description="Sentence-transformers model dir (default: the packaged MiniLM)."
+    )
+    triage_device: str = Field("cpu", description="Torch device of the encoder: cpu, cuda, ...")
+    triage_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        "torch", description="Encoder backend; the onnx ones need onnxruntime and onnx."
+    )
+    triage_max_seq_length: int = Field(
+        128, ge=16, le=512, description="Tokens per ticket text the encoder reads."
+    )
+    triage_threshold: float = Field(
+        0.5, ge=0, le=1, description="Top confidence below which a ticket is uncertain."
+    )
     default_policy: str = Field("balanced", description="Policy of groups without config.")
     group_config: str | None = Field(
         None,

@@ -20,7 +20,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from models import Event, InvalidEvent, TicketAssigned, TicketClosed, decode, encode, encode_key
+from models import (
+    Event,
+    InvalidEvent,
+    TicketAssigned,
+    TicketClosed,
+    TicketUpdated,
+    decode,
+    encode,
+    encode_key,
+)
 from streams.app.dlq import dead_letter_record, key_mismatch
 from streams.app.groups import GroupBooks
 from streams.app.metrics import RouterMetrics
@@ -28,7 +37,7 @@ from streams.app.redis_view import RedisView
 from streams.app.tables import OUTBOX
 from streams.app.translate import INPUT_MODELS, apply_event, event_time, outputs_of
 
-__all__ = ["Record", "RoutingResult", "RoutingStage", "outbox_key", "register"]
+__all__ = ["Record", "RoutingResult", "RoutingStage", "miscategorised", "outbox_key", "register"]
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +78,26 @@ def _decode_records(entry: Any) -> list[Record]:
     ]
 
 
+def miscategorised(group: Any, event: TicketUpdated, outcomes: list[Any]) -> str | None:
+    """The triaged category a human reassignment says was wrong, else ``None``.
+
+    A reassignment to an agent who has the ticket's skill is a load or availability move
+    and says nothing about the category; one to an agent with known skills that lack it
+    is a negative signal for that category (triage learns it).
+    """
+    if event.kind != "reassigned" or not any(
+        type(o).__name__ == "Rerouted" and getattr(o, "reason", None) == "manual" for o in outcomes
+    ):
+        return None
+    record = group.assignments.get(event.ticket_id)
+    request = getattr(record, "request", None)
+    category = getattr(request, "category", None)
+    agent = group.book.get(event.change.agent_id)
+    if category is None or agent is None or not agent.skills or category in agent.skills:
+        return None
+    return str(category)
+
+
 class RoutingStage:
     """Decode, decide, translate: the routing processor without Faust."""
 
@@ -81,6 +110,7 @@ class RoutingStage:
         delivered: Callable[[str], list[str]] | None = None,
         on_tenant: Callable[[str], None] | None = None,
         on_closed: Callable[[TicketClosed], None] | None = None,
+        on_miscategorised: Callable[[str, float, str], None] | None = None,
         core: Any = None,
     ) -> None:
         self.books = books
@@ -89,6 +119,7 @@ class RoutingStage:
         self.delivered = delivered
         self.on_tenant = on_tenant
         self.on_closed = on_closed
+        self.on_miscategorised = on_miscategorised
         self.core = core
 
     def process(
@@ -162,6 +193,10 @@ class RoutingStage:
             result.changes.setdefault(OUTBOX, {}).update(outbox)
         if isinstance(event, TicketClosed) and self.on_closed is not None:
             self.on_closed(event)
+        if isinstance(event, TicketUpdated) and self.on_miscategorised is not None:
+            category = miscategorised(group, event, outcomes)
+            if category is not None:
+                self.on_miscategorised(event.ticket_id, now, category)
         if self.view is not None and (result.changes or result.records):
             self.view.mark(tenant)
         return result

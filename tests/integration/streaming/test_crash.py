@@ -83,11 +83,19 @@ async def test_random_sigkills_never_assign_a_ticket_twice(
                 await asyncio.to_thread(worker.wait_ready, 90)
             await sending
             expected = {tid for _, tid in ids}
-            await wait_until(
-                lambda: expected <= {a.ticket_id for a in out.assigned},
-                180,
-                "every ticket assigned after the last restart",
-            )
+            try:
+                await wait_until(
+                    lambda: expected <= {a.ticket_id for a in out.assigned},
+                    180,
+                    "every ticket assigned after the last restart",
+                )
+            except AssertionError as exc:
+                missing = sorted(expected - {a.ticket_id for a in out.assigned})
+                raise AssertionError(
+                    f"{exc}: {len(missing)} of {len(expected)} missing (e.g. {missing[:8]}); "
+                    f"kills at {[round(k, 1) for k in kills]}; worker alive: {worker.alive()}; "
+                    f"log {worker.log_path}:\n{worker.tail(80)}"
+                ) from None
             await asyncio.sleep(3)  # a few ticks: delivered outbox entries get deleted
         finally:
             code = worker.stop()

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import orjson
 
-from models import TicketUpdated, encode, encode_key
+from models import AgentStatusChanged, TicketUpdated, encode, encode_key
 from models.updates import Reassigned
 from streams.app.groups import GroupBooks, GroupConfigs
 from streams.app.metrics import RouterMetrics
@@ -80,3 +80,43 @@ def test_balanced_policy_evens_out_47_and_8(metrics: RouterMetrics) -> None:
     # and the table restores the same books
     stage.books.clear()
     assert stage.books.get("acme").queue_depth("ben") == 28
+
+
+def test_reassignment_to_an_agent_without_the_skill_is_a_category_signal(
+    metrics: RouterMetrics,
+) -> None:
+    table = MemoryTable()
+    books = GroupBooks(GroupConfigs({"default": {"policy": "skills"}}), list)
+    signals: list[tuple[str, float, str]] = []
+    stage = RoutingStage(books, metrics, on_miscategorised=lambda *args: signals.append(args))
+    network = AgentStatusChanged.model_validate(
+        agent("neo").model_dump() | {"skills": {"network": "advanced"}}
+    )
+    n = 0
+    for event in (agent("ana"), agent("ben"), network):
+        n += 1
+        _run(stage, table, "agent-status", event, n)
+    for tid in ("T1", "T2"):
+        n += 1
+        [assigned] = _run(stage, table, "ticket-triaged", triaged(tid), n)
+        assert assigned["agent_id"] in {"ana", "ben"}
+
+    def reassign(tid: str, target: str) -> None:
+        nonlocal n
+        n += 1
+        update = TicketUpdated(
+            tenant="acme", occurred_at=T0, ticket_id=tid, change=Reassigned(agent_id=target)
+        )
+        _run(stage, table, "ticket-updated", update, n)
+
+    # a load move between two billing agents says nothing about the category
+    group = stage.books.get("acme")
+    other = "ben" if group.assignment_of("T1") == "ana" else "ana"
+    reassign("T1", other)
+    assert signals == []
+    # moved to someone who only does network: "billing" was the wrong reading
+    reassign("T2", "neo")
+    assert signals == [("T2", T0.timestamp(), "billing")]
+    # an unknown agent (no skills known) is no signal either
+    reassign("T1", "stranger")
+    assert len(signals) == 1

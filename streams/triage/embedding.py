@@ -156,8 +156,8 @@ def _load_onnx(path: Path, config: EmbedderConfig) -> Any:
         import onnxruntime  # noqa: F401
     except ImportError as exc:  # pragma: no cover - optional dependency
         raise RuntimeError(
-            "the onnx backends need onnxruntime and onnx: pip install onnxruntime onnx, "
-            "or use --backend torch"
+            "the onnx backends need onnxruntime and onnx (the 'onnx' extra: "
+            "pip install -e '.[onnx]'); or use the torch backend"
         ) from exc
     from streams.triage.onnx_backend import OnnxSentenceEncoder, onnx_cache_dir
 

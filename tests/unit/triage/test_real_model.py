@@ -47,8 +47,8 @@ def test_packaged_model_takes_odd_cleaned_text() -> None:
 
 @pytest.mark.slow
 def test_onnx_backends_match_torch() -> None:
-    pytest.importorskip("onnxruntime", reason="optional: pip install onnxruntime onnx")
-    pytest.importorskip("onnx", reason="optional: pip install onnxruntime onnx")
+    pytest.importorskip("onnxruntime", reason="optional extra: pip install -e '.[onnx]'")
+    pytest.importorskip("onnx", reason="optional extra: pip install -e '.[onnx]'")
     texts = ["I cannot log in to the VPN since this morning", "we were charged twice"]
     reference = SentenceTransformerEmbedder(EmbedderConfig()).encode_raw(texts)
     for backend, floor in (("onnx", 0.999), ("onnx-int8", 0.95)):

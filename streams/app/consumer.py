@@ -1,20 +1,30 @@
 """A Faust consumer that never commits an offset it has not processed.
 
-faust-streaming (0.15) fills "gaps" in a partition's offsets as if they were acked, for
-compacted topics and transaction markers. After a partition assignment its recovery
-resumes the stream partitions *before* it seeks them to the committed offsets, so records
-fetched before the seek are still being delivered after it: the first of them lands
-above the just-reset read offset and Faust records everything in between as a gap -
-offsets that were delivered a moment ago and are still being processed. The next commit
-covers them; a worker killed before it finished them loses those events for good (the
-crash test lost a run of ``ticket-created`` records this way, about one run in five).
+faust-streaming (0.15) commits, per partition, the highest run of acknowledged offsets,
+and fills "gaps" in a partition's offsets as if they were acknowledged (meant for
+compacted topics and transaction markers). Three things in it let an offset be
+committed before its record was processed, which a worker killed at the wrong moment
+turns into a lost event (the crash test lost runs of ``ticket-created`` records):
 
-:class:`SafeConsumer` keeps Faust's gap handling for offsets this consumer never
-delivered (real gaps) and drops the part of a gap that it did deliver; it also ignores
-the ack of a message fetched in an earlier consumer generation (Faust acks such messages
-when it skips them after a rebalance, although nobody processed them). Both only hold
-back commits: a held-back offset is committed once its message is processed, or the
-message is delivered again after a restart, and every handler here is idempotent.
+1. **Records from before a seek.** After a partition assignment the recovery resumes
+   the stream partitions *before* it seeks them to their committed offsets. Records
+   fetched in between keep being delivered after the seek; the first lands far above
+   the just-reset read offset, and Faust records everything in between as a gap -
+   offsets delivered a moment ago and still being processed, or never delivered at all.
+2. **The record that reveals a gap is counted in it.** ``_add_gap(tp, read + 1,
+   offset)`` includes ``offset``, the record about to be delivered.
+3. **The head of the partition.** The check that holds commits back while the record
+   at the committed offset is unacknowledged lets one missing record through
+   (``min(acked) - committed > 1``; faust-streaming issue 606).
+
+:class:`SafeConsumer` fixes each: a seek starts a new *epoch*, and records fetched
+before it are neither delivered nor allowed to move the read offset or add gaps (they
+are fetched again from the committed offset); a gap ends before the record that
+revealed it; and nothing is committed while the record at the committed offset is
+neither acknowledged nor in a gap. It also ignores acknowledgements of records fetched
+in an earlier consumer generation (Faust acknowledges such records when it skips them
+after a rebalance, although nobody processed them). All of it only holds commits back or
+delivers a record again; every handler here is idempotent.
 
 :func:`app_class` is ``faust.App`` with this consumer; Faust is imported lazily.
 """
@@ -22,40 +32,43 @@ message is delivered again after a restart, and every handler here is idempotent
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-__all__ = ["ReadOffsets", "app_class", "gap_start"]
+__all__ = ["ReadOffsets", "app_class", "gap_end", "head_missing"]
 
 
 class ReadOffsets(defaultdict[Any, int | None]):
-    """Faust's per-partition read offsets, also remembering the highest one delivered.
+    """Faust's per-partition read offsets, ignoring writes for records of an old epoch.
 
-    Faust's fetch loop sets an item after each delivered record; ``perform_seek`` resets
-    them with ``update`` (not a delivery, so not recorded: ``dict.update`` bypasses
-    ``__setitem__``); a revoked partition is ``pop``-ped and forgotten.
+    Faust's fetch loop sets an item after each delivered record; ``current()`` says
+    whether that record belongs to the current epoch. Seeks write with :meth:`reset`
+    or ``update`` (which bypasses ``__setitem__``).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, current: Callable[[], bool]) -> None:
         super().__init__(lambda: None)
-        self.delivered: dict[Any, int] = {}
+        self.current = current
 
     def __setitem__(self, tp: Any, offset: int | None) -> None:
-        super().__setitem__(tp, offset)
-        if offset is not None and offset > self.delivered.get(tp, -1):
-            self.delivered[tp] = offset
-
-    def pop(self, tp: Any, *default: Any) -> Any:  # type: ignore[override]
-        self.delivered.pop(tp, None)
-        return super().pop(tp, *default)
+        if self.current():
+            super().__setitem__(tp, offset)
 
     def reset(self, tp: Any, offset: int | None) -> None:
-        """Set the read offset without recording a delivery (a seek)."""
+        """Set the read offset of a seek."""
         super().__setitem__(tp, offset)
 
 
-def gap_start(offset_from: int, delivered: int | None) -> int:
-    """Where a gap really starts: after the highest offset already delivered."""
-    return offset_from if delivered is None else max(offset_from, delivered + 1)
+def gap_end(offset_to: int) -> int:
+    """The last missing offset of a gap revealed by the record at ``offset_to``."""
+    return offset_to - 1
+
+
+def head_missing(acked: list[int], committed: int | None, in_gap: Callable[[int], bool]) -> bool:
+    """Whether the record at the committed offset is neither acknowledged nor a gap."""
+    if not acked or committed is None:
+        return False
+    return min(acked) > committed and not in_gap(committed)
 
 
 def app_class() -> type:
@@ -66,20 +79,48 @@ def app_class() -> type:
     from faust.types import TP
 
     class SafeConsumer(driver.Consumer):  # type: ignore[misc]
-        """Gaps only for offsets never delivered; no acks from older generations."""
+        """Commits only processed offsets (see :mod:`streams.app.consumer`)."""
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self._read_offset = ReadOffsets()
+            self._epoch = 0
+            self._yielded_epoch = 0
+            self._read_offset = ReadOffsets(self._current)
 
-        async def _add_gap(self, tp: TP, offset_from: int, offset_to: int) -> None:
-            start = gap_start(offset_from, self._read_offset.delivered.get(tp))
-            if start <= offset_to:
-                await super()._add_gap(tp, start, offset_to)
+        def _current(self) -> bool:
+            return self._yielded_epoch == self._epoch
+
+        async def getmany(
+            self,
+            timeout: float,  # noqa: ASYNC109 - Faust's signature
+        ) -> AsyncIterator[tuple[TP, Any]]:
+            epoch = self._epoch
+            async for tp, message in super().getmany(timeout):
+                if self._epoch != epoch:
+                    break  # fetched before a seek: fetched again from the new position
+                self._yielded_epoch = epoch
+                yield tp, message
+
+        async def perform_seek(self) -> None:
+            self._epoch += 1
+            await super().perform_seek()
 
         async def seek(self, partition: TP, offset: int) -> None:
+            # one partition (a changelog during recovery): no new epoch, which would drop
+            # the other partitions' fetched records without seeking them back
             await self._seek(partition, offset)
             self._read_offset.reset(ensure_TP(partition), offset if offset else None)
+
+        async def _add_gap(self, tp: TP, offset_from: int, offset_to: int) -> None:
+            if self._current() and offset_from <= gap_end(offset_to):
+                await super()._add_gap(tp, offset_from, gap_end(offset_to))
+
+        def _new_offset(self, tp: TP) -> int | None:
+            gaps = self._gap[tp]
+            if head_missing(self._acked[tp], self._committed_offset[tp], gaps.overlaps):
+                return None
+            offset: int | None = super()._new_offset(tp)
+            return offset
 
         def ack(self, message: Any) -> bool:
             generation = getattr(message, "generation_id", None)

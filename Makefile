@@ -49,7 +49,7 @@ lint: $(STAMP) ## ruff (lint + format check) and mypy strict on models/ and rout
 test-unit: $(STAMP) ## fast unit tests (no broker)
 	$(BIN)/pytest tests/unit -q $(PYTEST_ARGS)
 
-test-integration: infra ## integration tests against real Kafka 4.x and Redis (started if needed)
+test-integration: infra ## integration tests against real Kafka 4.x, Redis and Prometheus (started if needed)
 	$(BIN)/pytest tests/integration -q $(PYTEST_ARGS)
 
 test: install infra lint test-unit test-integration ## everything CI runs: install, lint, unit and integration tests

@@ -94,9 +94,7 @@ def build_dispatcher(
         return PooledQueue(sim)
     if policy == "pooled_skills":
         return SkilledPooledQueue(sim)
-    if policy not in CORE_POLICIES:
-        known = ", ".join((*POLICIES, *REFERENCES))
-        raise ValueError(f"unknown policy {policy!r}; use one of {known}")
+    check_policy(policy)
     return CoreDispatcher(sim, policy, config)
 
 
@@ -107,25 +105,121 @@ def run_policies(
     config: Mapping[str, Any] | None = None,
     progress: ProgressFn | None = None,
     clock: Callable[[], float] = time.perf_counter,
+    jobs: int = 1,
 ) -> Comparison:
-    """Run each policy on ``sim``; ``config`` (group settings) applies to the core ones."""
-    out = Comparison()
-    total = len(sim.tickets)
-    for policy in policies:
-        dispatcher = build_dispatcher(sim, policy, config)
-        tick = None
-        if progress is not None:
-            tick = _bind(progress, policy, total)
+    """Run each policy on ``sim``; ``config`` (group settings) applies to the core ones.
 
-        began = clock()
-        record = run(sim, dispatcher, progress=tick)
+    ``jobs`` > 1 runs up to that many policies at once in worker processes (each policy
+    is independent and deterministic, so the results are those of a serial run);
+    ``elapsed_s`` is then each policy's own time in its process.
+    """
+    for policy in policies:
+        check_policy(policy)
+    out = Comparison()
+    if jobs > 1 and len(policies) > 1:
+        results = _run_parallel(sim, policies, config, progress, jobs)
+    else:
+        results = [_run_one(sim, policy, config, progress, clock) for policy in policies]
+    for policy, record, metrics, elapsed, used in results:
         out.records[policy] = record
-        out.metrics[policy] = summarise(sim, record)
-        out.elapsed_s[policy] = clock() - began
-        if progress is not None:
-            progress(policy, total, total)  # ends the bar even if some never closed
-        out.configs[policy] = dict(getattr(dispatcher, "config", {"policy": policy}))
+        out.metrics[policy] = metrics
+        out.elapsed_s[policy] = elapsed
+        out.configs[policy] = used
     return out
+
+
+def check_policy(policy: str) -> None:
+    """Raise ``ValueError`` naming the choices for an unknown policy."""
+    if policy not in (*POLICIES, *REFERENCES):
+        known = ", ".join((*POLICIES, *REFERENCES))
+        raise ValueError(f"unknown policy {policy!r}; use one of {known}")
+
+
+_Result = tuple[str, RunRecord, PolicyMetrics, float, dict[str, Any]]
+
+
+def _run_one(
+    sim: SimInput,
+    policy: str,
+    config: Mapping[str, Any] | None,
+    progress: ProgressFn | None,
+    clock: Callable[[], float],
+) -> _Result:
+    dispatcher = build_dispatcher(sim, policy, config)
+    total = len(sim.tickets)
+    tick = _bind(progress, policy, total) if progress is not None else None
+    began = clock()
+    record = run(sim, dispatcher, progress=tick)
+    metrics = summarise(sim, record)
+    elapsed = clock() - began
+    if progress is not None:
+        progress(policy, total, total)  # ends the bar even if some never closed
+    return policy, record, metrics, elapsed, dict(getattr(dispatcher, "config", {"policy": policy}))
+
+
+# the worker processes' input, set once per process by _init_worker
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(sim: SimInput, config: Mapping[str, Any] | None, queue: Any) -> None:
+    _WORKER.update(sim=sim, config=config, queue=queue)
+
+
+def _worker_progress(policy: str, closed: int, total: int) -> None:
+    _WORKER["queue"].put((policy, closed, total))
+
+
+def _run_in_worker(policy: str) -> _Result:
+    progress = _worker_progress if _WORKER["queue"] is not None else None
+    return _run_one(_WORKER["sim"], policy, _WORKER["config"], progress, time.perf_counter)
+
+
+def _run_parallel(
+    sim: SimInput,
+    policies: Sequence[str],
+    config: Mapping[str, Any] | None,
+    progress: ProgressFn | None,
+    jobs: int,
+) -> list[_Result]:
+    import multiprocessing
+    import queue as queues
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    updates = context.Queue() if progress is not None else None
+
+    def relay(timeout: float) -> None:
+        if updates is None or progress is None:
+            return
+        try:
+            item = updates.get(timeout=timeout)
+            while True:
+                progress(*item)
+                item = updates.get_nowait()
+        except queues.Empty:
+            return
+
+    with ProcessPoolExecutor(
+        max_workers=min(jobs, len(policies)),
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(sim, config, updates),
+    ) as pool:
+        futures = {pool.submit(_run_in_worker, policy): policy for policy in policies}
+        pending = set(futures)
+        while pending:
+            _, pending = wait(
+                pending,
+                timeout=0.0 if updates is not None else None,
+                return_when=FIRST_COMPLETED,
+            )
+            relay(0.1)
+        relay(0.0)
+        by_policy = {futures[f]: f.result() for f in futures}
+    if updates is not None:
+        updates.close()
+    return [by_policy[policy] for policy in policies]
 
 
 def _bind(progress: ProgressFn, policy: str, total: int) -> Callable[[int], None]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -61,6 +62,13 @@ def register(subparsers: Any) -> None:
         "--config",
         help="routing-group settings YAML applied to the core policies (e.g. relaxation)",
     )
+    sim.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="policies run at once in worker processes (default: the number of CPUs; "
+        "1 = one after another); the results are the same",
+    )
     output = sim.add_argument_group("output")
     output.add_argument("--json", action="store_true", help="print one JSON object")
     output.add_argument("--html", help="also write a self-contained HTML report here")
@@ -73,13 +81,18 @@ def register(subparsers: Any) -> None:
 
 
 class Progress:
-    """A progress bar per policy on ``stream`` (redrawn in place on a terminal)."""
+    """Progress per policy on ``stream``: one bar, or a compact line while several run.
+
+    On a terminal the line is redrawn in place; elsewhere a line is printed every 5 s.
+    A policy that finishes gets its own final line.
+    """
 
     def __init__(self, stream: TextIO, *, redraw: bool, width: int = 30) -> None:
         self._stream = stream
         self._redraw = redraw
         self._width = width
         self._began: dict[str, float] = {}
+        self._state: dict[str, tuple[int, int]] = {}
         self._finished: set[str] = set()
         self._last = 0.0
 
@@ -88,18 +101,33 @@ class Progress:
         if policy in self._finished:
             return
         now = time.monotonic()
-        began = self._began.setdefault(policy, now)
-        done = closed >= total
-        if not done and now - self._last < (0.1 if self._redraw else 5.0):
-            return
-        if done:
+        self._began.setdefault(policy, now)
+        self._state[policy] = (closed, total)
+        if closed >= total:
             self._finished.add(policy)
+            self._state.pop(policy)
+            self._write(self._bar(policy, closed, total, now), final=True)
+            return
+        if now - self._last < (0.1 if self._redraw else 5.0):
+            return
         self._last = now
+        if len(self._state) == 1:
+            text = self._bar(policy, closed, total, now)
+        else:
+            text = "running: " + ", ".join(
+                f"{name} {100 * done // max(1, of)}%" for name, (done, of) in self._state.items()
+            )
+        self._write(text, final=False)
+
+    def _bar(self, policy: str, closed: int, total: int, now: float) -> str:
         filled = int(self._width * closed / total) if total else self._width
         bar = "#" * filled + "." * (self._width - filled)
-        text = f"{policy:<13} [{bar}] {closed:,}/{total:,} tickets {now - began:5.1f}s"
+        took = now - self._began[policy]
+        return f"{policy:<13} [{bar}] {closed:,}/{total:,} tickets {took:5.1f}s"
+
+    def _write(self, text: str, *, final: bool) -> None:
         if self._redraw:
-            self._stream.write("\r" + text + ("\n" if done else ""))
+            self._stream.write("\r\x1b[K" + text + ("\n" if final else ""))
         else:
             self._stream.write(text + "\n")
         self._stream.flush()
@@ -189,6 +217,9 @@ def _simulate(args: argparse.Namespace) -> int:
     from streams.simulation.report import render_html, render_table, to_json
 
     policies = _policies(args.policies)
+    if args.jobs is not None and args.jobs < 1:
+        raise CliError(f"--jobs: must be 1 or more, got {args.jobs}")
+    jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
     config = _config(args.config)
     if args.html is not None and not Path(args.html).parent.exists():
         raise CliError(f"--html: folder {Path(args.html).parent} does not exist")
@@ -196,7 +227,7 @@ def _simulate(args: argparse.Namespace) -> int:
     show = not args.quiet and (args.progress or sys.stderr.isatty())
     progress = Progress(sys.stderr, redraw=sys.stderr.isatty()) if show else None
     try:
-        result = run_policies(sim, policies, config=config, progress=progress)
+        result = run_policies(sim, policies, config=config, progress=progress, jobs=jobs)
     except ValueError as exc:  # router.ConfigError is a ValueError naming the setting
         raise CliError(f"--config: {exc}") from exc
     goals = check_goals(result)

@@ -66,6 +66,14 @@ def test_replay_through_the_preset(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["policies"]["pooled"]["mean_wait_s"] == 0.0
 
 
+def test_progress_of_policies_running_at_once(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["simulate", "--policies", "round_robin,pooled", "--tickets", "2000", "--progress"]
+    assert main([*argv, "--jobs", "2"]) == 0
+    err = capsys.readouterr().err
+    finals = [line for line in err.splitlines() if "2,000/2,000 tickets" in line]
+    assert sorted(line.split()[0] for line in finals) == ["pooled", "round_robin"]
+
+
 def test_progress_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["simulate", "--policies", "pooled", "--tickets", "2000", "--progress"]) == 0
     err = capsys.readouterr().err
@@ -83,6 +91,7 @@ def test_progress_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
         (["--replay", "x.csv", "--mapping", "nope"], "neither a file nor a preset"),
         (["--config", "missing.yaml"], "--config: cannot read"),
         (["--html", "/nonexistent-dir/r.html"], "--html: folder"),
+        (["--jobs", "0"], "--jobs: must be 1 or more"),
     ],
 )
 def test_operator_errors(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:

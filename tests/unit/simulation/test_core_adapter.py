@@ -115,3 +115,26 @@ def test_config_errors_name_the_setting(
     path.write_text("max_backlog: -1\n")
     assert main(["simulate", "--tickets", "50", "--config", str(path), "--quiet"]) == 1
     assert "max_backlog" in capsys.readouterr().err
+
+
+def test_policies_in_worker_processes_give_the_serial_results() -> None:
+    sim = generate(load_scenario(default_scenario_path()), 600, seed=5)
+    seen: dict[str, int] = {}
+
+    def progress(policy: str, closed: int, total: int) -> None:
+        seen[policy] = max(seen.get(policy, 0), closed)
+        assert total == 600
+
+    serial = run_policies(sim, jobs=1)
+    parallel = run_policies(sim, jobs=2, progress=progress)
+    assert list(parallel.metrics) == list(serial.metrics)
+    for policy, metrics in serial.metrics.items():
+        assert parallel.metrics[policy] == metrics, policy
+        assert parallel.records[policy].worker == serial.records[policy].worker
+    assert seen == dict.fromkeys(serial.metrics, 600)
+
+
+def test_an_unknown_policy_is_refused_before_any_work() -> None:
+    sim = generate(load_scenario(default_scenario_path()), 50, seed=5)
+    with pytest.raises(ValueError, match="unknown policy 'fifo'"):
+        run_policies(sim, ["balanced", "fifo"], jobs=2)

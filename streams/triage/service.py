@@ -38,6 +38,7 @@ from router.triage import (
 )
 from streams.triage.catalogue import Catalogue, load_catalogue
 from streams.triage.classifier import ClassifierConfig, SkillClassifier
+from streams.triage.confidence import single_threaded
 from streams.triage.learning import Example, ExampleStore, NegativeMemory
 
 __all__ = ["TriageInput", "TriageService", "TriageSettings"]
@@ -251,6 +252,16 @@ class TriageService:
         ]
         texts = [c.text for c in cleaned]
         vectors = self._vectors(texts)
+        with single_threaded():
+            return self._classify(inputs, cleaned, texts, vectors)
+
+    def _classify(
+        self,
+        inputs: Sequence[TriageInput],
+        cleaned: Sequence[Any],
+        texts: list[str],
+        vectors: np.ndarray,
+    ) -> list[TriageResult]:
         with self._lock:
             classifier, version = self._classifier, self.model_version
         if classifier.fitted:

@@ -2,7 +2,7 @@
 
     python benchmarks/bench_triage.py [--csv PATH] [--n 500] [--train 2000]
                                       [--backends torch,onnx,onnx-int8] [--seq-lens 128,256]
-                                      [--single 200] [--batch-size 8] [--stage-batch 32]
+                                      [--single 200] [--batch-size 8] [--stage-batch 64]
 
 Texts: a sample of --n tickets from --csv (columns --text-cols), or the shipped catalogue
 examples when no path is given. With --csv the classifier is trained once on --train other
@@ -144,7 +144,7 @@ def main() -> int:
     parser.add_argument("--seq-lens", default="128", help="comma-separated max sequence lengths")
     parser.add_argument("--batch-size", type=int, default=8, help="texts per encode pass")
     parser.add_argument(
-        "--stage-batch", type=int, default=32, help="tickets per triage call (worker batch)"
+        "--stage-batch", type=int, default=64, help="tickets per triage call (worker batch)"
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=3, help="rounds; the best one counts")

@@ -39,6 +39,7 @@ from streams.app.metrics import RouterMetrics, attach_faust_sensor, serve_metric
 from streams.app.outbox import Publisher
 from streams.app.processors import routing as routing_processor
 from streams.app.processors import triage as triage_processor
+from streams.app.recovery import table_manager_class
 from streams.app.redis_view import RedisView, TenantView
 from streams.app.settings import Settings
 from streams.app.state import LocalState
@@ -177,6 +178,7 @@ def build_app(
         producer_linger=settings.producer_linger_ms / 1000.0,
         stream_recovery_delay=0.0,
         logging_config=None,
+        TableManager=table_manager_class(),
     )
     if settings.faust_metrics:
         attach_faust_sensor(app, registry)

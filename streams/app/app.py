@@ -34,6 +34,7 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry
 
+from streams.app.consumer import app_class
 from streams.app.groups import GroupBooks, GroupConfigs, view_of
 from streams.app.metrics import RouterMetrics, attach_faust_sensor, serve_metrics
 from streams.app.outbox import Publisher
@@ -158,7 +159,7 @@ def build_app(
     metrics = RouterMetrics(registry)
     catalogue = settings.catalogue()
     data_dir = Path(settings.data_dir).resolve()
-    app = faust.App(
+    app = app_class()(
         settings.app_id,
         broker=f"kafka://{settings.kafka_bootstrap}",
         store="rocksdb://",

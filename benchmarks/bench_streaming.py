@@ -1,7 +1,9 @@
 """Streaming worker speed on the local broker, all in one run.
 
 (a) ``passthrough``: raw aiokafka consume -> produce of agent-status-sized records (the
-    ceiling any Kafka consumer in Python reaches here);
+    ceiling any Kafka consumer in Python reaches here), then Faust's own floor on the same
+    records (``benchmarks/faust_floor.py``: an agent that does nothing, and one that
+    writes one table key per event) - what any Faust processor reaches at best;
 (b) ``routing``: the worker's routing processor on pre-loaded agent-status and
     ticket-closed events (decode, core call, table writes, acks), events/s;
 (c) ``tickets``: the ticket path, ticket-created -> triage -> ticket-triaged -> routing ->
@@ -202,15 +204,21 @@ async def _produce(bootstrap: str, records: list[tuple[str, bytes, bytes]]) -> N
         await producer.stop()
 
 
-async def passthrough(bootstrap: str, n: int) -> float:
-    """(a) messages/s of a plain consume -> produce loop."""
+async def _status_records(bootstrap: str, n: int) -> tuple[TopicCatalogue, str]:
+    """A fresh catalogue whose agent-status topic holds ``n`` agent-status records."""
     catalogue = await _fresh(bootstrap)
-    source, sink = catalogue.name("agent-status"), catalogue.name("router-events")
-    event = _agent("bench-0", "agent00", 1)
-    value = encode(event)
+    source = catalogue.name("agent-status")
+    value = encode(_agent("bench-0", "agent00", 1))
     await _produce(
         bootstrap, [(source, TENANTS[i % len(TENANTS)].encode(), value) for i in range(n)]
     )
+    return catalogue, source
+
+
+async def passthrough(bootstrap: str, n: int) -> float:
+    """(a) messages/s of a plain consume -> produce loop."""
+    catalogue, source = await _status_records(bootstrap, n)
+    sink = catalogue.name("router-events")
     consumer = AIOKafkaConsumer(
         source,
         bootstrap_servers=bootstrap,
@@ -239,6 +247,31 @@ async def passthrough(bootstrap: str, n: int) -> float:
         await consumer.stop()
         await producer.stop()
     return n / elapsed
+
+
+async def faust_floor(bootstrap: str, n: int, *, table: bool) -> float:
+    """Faust's own floor on the same records as (a): a no-op agent, or one table write."""
+    _, source = await _status_records(bootstrap, n)
+    command = [
+        sys.executable,
+        str(ROOT / "benchmarks" / "faust_floor.py"),
+        "--bootstrap",
+        bootstrap,
+        "--topic",
+        source,
+        "--partitions",
+        str(PARTITIONS),
+        "--count",
+        str(n),
+        *(["--table"] if table else []),
+    ]
+    done = await asyncio.to_thread(
+        subprocess.run, command, cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    match = re.search(r"events/s (\d+)", done.stdout + done.stderr)
+    if done.returncode != 0 or match is None:
+        raise SystemExit(f"faust_floor.py failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return float(match.group(1))
 
 
 def _wait_routed(worker: Worker, target: float, timeout: float) -> float:
@@ -422,6 +455,12 @@ async def main() -> None:
         tmp = Path(tmp_name)
         a = await passthrough(bootstrap, n_pass)
         print(f"(a) raw aiokafka consume->produce : {a:9.0f} msg/s ({n_pass} records)")
+        noop = await faust_floor(bootstrap, n_route, table=False)
+        print(f"    Faust agent doing nothing     : {noop:9.0f} events/s  = {noop / a:6.1%} of (a)")
+        write = await faust_floor(bootstrap, n_route, table=True)
+        print(
+            f"    Faust agent, 1 table write    : {write:9.0f} events/s  = {write / a:6.1%} of (a)"
+        )
         b = await routing(bootstrap, n_route, args.embedder, tmp / "b")
         print(f"(b) routing, status/closed events : {b:9.0f} events/s  = {b / a:6.1%} of (a)")
         c = await tickets(bootstrap, n_tickets, args.embedder, tmp / "c")

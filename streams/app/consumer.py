@@ -29,9 +29,12 @@ from typing import Any
 __all__ = ["app_class", "fetch_partitions"]
 
 
-def fetch_partitions(active: Iterable[Any] | None) -> frozenset[Any]:
-    """The partitions one fetch may drain: a snapshot of ``active`` (empty: none)."""
-    return frozenset(active or ())
+def fetch_partitions(active: Iterable[Any] | None) -> frozenset[Any] | None:
+    """The partitions one fetch may drain: a snapshot of ``active`` (empty: none).
+
+    ``None`` stays ``None``: a client-only Faust app reads every assigned partition.
+    """
+    return None if active is None else frozenset(active)
 
 
 def app_class() -> type:
@@ -50,7 +53,7 @@ def app_class() -> type:
             max_records: int | None = None,
         ) -> Any:
             partitions = fetch_partitions(active_partitions)
-            if not partitions:
+            if partitions is not None and not partitions:
                 return {}
             return await super()._fetch_records(
                 consumer, partitions, timeout=timeout, max_records=max_records

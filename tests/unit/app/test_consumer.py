@@ -17,7 +17,8 @@ def test_a_fetch_takes_a_snapshot_and_nothing_means_nothing() -> None:
     assert snapshot == {"ticket-created/0", "agent-status/0"}
     # aiokafka reads an empty partition set as "every partition": never pass it one
     assert fetch_partitions(set()) == frozenset()
-    assert fetch_partitions(None) == frozenset()
+    # a client-only app passes None: every assigned partition, as in Faust
+    assert fetch_partitions(None) is None
 
 
 class _Fetcher:
@@ -65,3 +66,23 @@ async def test_no_active_partition_fetches_nothing() -> None:
     thread, client = _thread()
     assert await thread._fetch_records(client, set(), timeout=0.1, max_records=10) == {}
     assert client._fetcher.asked == []  # aiokafka was not asked for "every partition"
+
+
+async def test_a_client_only_fetch_still_reads_every_partition() -> None:
+    thread, client = _thread()
+    client._fetcher.fetched_records = _everything(client._fetcher)
+    assert await thread._fetch_records(client, None, timeout=0.1) == {"any": [1]}
+    assert client._fetcher.asked == [None]
+
+
+def _everything(fetcher: _Fetcher) -> Any:
+    async def fetched_records(
+        partitions: Any,
+        timeout: float | None = None,  # noqa: ASYNC109 - aiokafka's signature
+        max_records: int | None = None,
+    ) -> dict[str, list[int]]:
+        del timeout, max_records
+        fetcher.asked.append(partitions)
+        return {"any": [1]}
+
+    return fetched_records

@@ -57,22 +57,22 @@ def table_manager_class() -> type:
                 self.log.info("Resuming streams with empty assignment")
             return True
 
-        async def _streams_ready(self) -> None:
+        async def _streams_ready(self, standbys_ready: bool) -> None:
             """What Faust does once the stream partitions are back (unchanged)."""
             self.completed.set()
             self.app.flow_control.resume()
             self.app.consumer.resume_flow()
             await self.app._fetcher.maybe_start()
             self.tables.on_actives_ready()
+            if standbys_ready:
+                self.tables.on_standbys_ready()
+            self.app.on_rebalance_end()
+            self.log.info("Worker ready")
 
         async def _resume_streams(self, generation_id: int = 0) -> None:
             await self.app.on_rebalance_complete.send()
-            if not await self._seek_then_resume(generation_id):
-                return
-            await self._streams_ready()
-            self.tables.on_standbys_ready()
-            self.app.on_rebalance_end()
-            self.log.info("Worker ready")
+            if await self._seek_then_resume(generation_id):
+                await self._streams_ready(standbys_ready=True)
 
         async def on_recovery_completed(self, generation_id: int = 0) -> None:
             pending = [
@@ -85,13 +85,8 @@ def table_manager_class() -> type:
             ]
             if pending:
                 await asyncio.wait(pending)
-            if not await self._seek_then_resume(generation_id):
-                return
-            await self._streams_ready()
-            if not self.app.assignor.assigned_standbys():
-                self.tables.on_standbys_ready()
-            self.app.on_rebalance_end()
-            self.log.info("Worker ready")
+            if await self._seek_then_resume(generation_id):
+                await self._streams_ready(standbys_ready=not self.app.assignor.assigned_standbys())
 
     class SeekFirstTableManager(TableManager):  # type: ignore[misc]
         """Faust's table manager with :class:`SeekFirstRecovery`."""

@@ -127,6 +127,11 @@ class GroupConfig:
     require_language: bool = True
     relaxation: tuple[RelaxStep, ...] = DEFAULT_STEPS
     adjacent_skills: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    in_skill_first: bool = False
+    """A freed agent pulls every waiting ticket within its skills (any priority class)
+    before relaxed work outside them; priority-1 tickets keep their place. Pair it with
+    an earlier ``any_agent`` step: out-of-skill help then comes only from agents with
+    nothing of their own waiting."""
     hold_for_expert: HoldForExpert = field(default_factory=HoldForExpert)
     sticky_window_s: float = 24 * 3600.0
     sticky_max_load: float = 0.5
@@ -179,8 +184,9 @@ class GroupConfig:
             kwargs["max_backlog"] = None if value is None else int(_num(value, "max_backlog"))
         if "min_proficiency" in raw:
             kwargs["min_proficiency"] = _proficiency(raw["min_proficiency"], "min_proficiency")
-        if "require_language" in raw:
-            kwargs["require_language"] = _bool(raw["require_language"], "require_language")
+        for name in ("require_language", "in_skill_first"):
+            if name in raw:
+                kwargs[name] = _bool(raw[name], name)
         if "relaxation" in raw:
             kwargs["relaxation"] = _steps(raw["relaxation"])
         if "adjacent_skills" in raw:

@@ -691,8 +691,10 @@ class RoutingGroup:
         Order: priority class, then work in the agent's own skills (or unplaced
         tickets) before adjacent-skill work before anything else, then SLA deadline,
         arrival and id. So a freed agent never takes an out-of-skill ticket while one it
-        is skilled for waits in the same priority class. The fairness cap is waived when
-        it is the only thing stopping the agent.
+        is skilled for waits in the same priority class. With ``in_skill_first``,
+        out-of-skill work (other than priority 1) ranks after every priority class of
+        the agent's own. The fairness cap is waived when it is the only thing stopping
+        the agent.
         """
         best: tuple[PendingTicket, Candidate, Needs] | None = None
         capped: tuple[PendingTicket, Candidate, Needs] | None = None
@@ -700,13 +702,15 @@ class RoutingGroup:
         capped_rank: tuple[Any, ...] | None = None
         tickets = self.queue.tickets
         skill_based = self.rules.skill_based
+        own_first = skill_based and self.config.in_skill_first
         for bucket in self.rules.agent_buckets(agent):
             for key in islice(self.queue.bucket(bucket), PULL_SCAN):
-                if best_rank is not None and key[0] > best_rank[0]:
+                if best_rank is not None and (0, key[0]) > best_rank[:2]:
                     break  # a lower priority class can never win
                 ticket = tickets[key[3]]
                 tier = self._tier(agent, ticket) if skill_based else 0
-                rank = (key[0], tier, *key[1:])
+                later = own_first and tier == 2 and ticket.request.priority > 1
+                rank = (int(later), key[0], tier, *key[1:])
                 if best_rank is not None and rank >= best_rank:
                     if tier == 0:
                         break

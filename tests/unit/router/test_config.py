@@ -27,6 +27,7 @@ def test_every_section_parses() -> None:
             "max_backlog": 2,
             "min_proficiency": "basic",
             "require_language": False,
+            "in_skill_first": True,
             "relaxation": [{"name": "any", "after_s": 60, "any_agent": True}],
             "adjacent_skills": {"billing": ["contracts"]},
             "hold_for_expert": {"tiers": ["vip"], "categories": ["security"], "max_hold_s": 90},
@@ -38,6 +39,7 @@ def test_every_section_parses() -> None:
         }
     )
     assert config.max_backlog == 2
+    assert config.in_skill_first is True
     assert config.min_proficiency is Proficiency.BASIC
     assert config.adjacent_skills == {"billing": ("contracts",), "contracts": ("billing",)}
     assert config.hold_for_expert.tiers == frozenset({CustomerTier.VIP})
@@ -65,6 +67,7 @@ def test_every_section_parses() -> None:
         ({"sticky_window_s": -1}, "sticky_window_s"),
         ({"least_loaded_mode": "relative"}, "least_loaded_mode"),
         ({"require_language": 1}, "require_language"),
+        ({"in_skill_first": "yes"}, "in_skill_first"),
     ],
 )
 def test_errors_name_the_setting(data: dict[str, object], names: str) -> None:

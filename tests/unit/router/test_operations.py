@@ -419,6 +419,23 @@ def test_freed_agent_pulls_in_skill_work_before_older_out_of_skill_work() -> Non
     assert assigned_to(out) == {"api-old": "biller"}
 
 
+def test_in_skill_first_puts_own_work_of_any_priority_before_help_elsewhere() -> None:
+    steps = [{"name": "any_agent", "after_s": 10, "any_agent": True}]
+    for own_first, expected in ((False, ["api-p2", "bill-p4"]), (True, ["bill-p4", "api-p2"])):
+        g = group(relaxation=steps, in_skill_first=own_first)
+        g.agent_status(agent("biller", 1, skills={"billing": "adv"}), 0)
+        g.ticket_arrived(ticket("first"), 0)
+        g.ticket_arrived(ticket("api-p2", 1, category="api", priority=2), 1)
+        g.ticket_arrived(ticket("api-p1", 2, category="api", priority=1), 2)
+        g.ticket_arrived(ticket("bill-p4", 3, priority=4), 3)
+        g.tick(20)  # the api tickets may now go to anyone
+        out = g.ticket_closed("first", 30)
+        assert assigned_to(out) == {"api-p1": "biller"}  # priority 1 keeps its place
+        second = list(assigned_to(g.ticket_closed("api-p1", 40)))
+        third = list(assigned_to(g.ticket_closed(second[0], 50)))
+        assert second + third == expected
+
+
 def test_timer_heap_compacts_only_when_mostly_stale() -> None:
     from router.timers import TimerHeap
 

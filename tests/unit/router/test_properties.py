@@ -58,11 +58,12 @@ policies = st.sampled_from(["round_robin", "least_loaded", "skills", "balanced"]
 ADJACENT = {"billing": ["access"]}
 
 
-def _config(policy: str, backlog: int | None) -> GroupConfig:
+def _config(policy: str, backlog: int | None, in_skill_first: bool = False) -> GroupConfig:
     return GroupConfig.from_dict(
         {
             "policy": policy,
             "max_backlog": backlog,
+            "in_skill_first": in_skill_first,
             "adjacent_skills": ADJACENT,
             "offline_reroute_grace_s": 30,
             "escalate_after_s": 500,
@@ -174,11 +175,16 @@ def _check_invariants(g: RoutingGroup, new: list[Outcome]) -> None:
 
 
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(policy=policies, backlog=st.sampled_from([None, 1, 2]), ops=sequences)
+@given(
+    policy=policies,
+    backlog=st.sampled_from([None, 1, 2]),
+    own_first=st.booleans(),
+    ops=sequences,
+)
 def test_invariants_hold_after_every_event(
-    policy: str, backlog: int | None, ops: list[tuple[Any, ...]]
+    policy: str, backlog: int | None, own_first: bool, ops: list[tuple[Any, ...]]
 ) -> None:
-    g = RoutingGroup("g", _config(policy, backlog))
+    g = RoutingGroup("g", _config(policy, backlog, own_first))
     versions: dict[str, int] = {}
     now = 0.0
     for op in ops:

@@ -36,6 +36,8 @@ class AgentState:
     open: dict[str, None] = field(default_factory=dict)
     last_assigned_at: float = float("-inf")
     offline_since: float | None = None
+    reroute_at: float | None = None
+    """When the re-route of this offline agent's unstarted tickets is due (None: none)."""
     busy_s: float = 0.0
     online_s: float = 0.0
     marked_at: float | None = None
@@ -83,6 +85,7 @@ class AgentState:
             if self.last_assigned_at == float("-inf")
             else self.last_assigned_at,
             "offline_since": self.offline_since,
+            "reroute_at": self.reroute_at,
             "busy_s": self.busy_s,
             "online_s": self.online_s,
             "marked_at": self.marked_at,
@@ -102,6 +105,7 @@ class AgentState:
             version=int(data.get("version", 0)),
             last_assigned_at=float("-inf") if last is None else float(last),
             offline_since=data.get("offline_since"),
+            reroute_at=data.get("reroute_at"),
             busy_s=float(data.get("busy_s", 0.0)),
             online_s=float(data.get("online_s", 0.0)),
             marked_at=data.get("marked_at"),

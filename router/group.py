@@ -284,9 +284,10 @@ class RoutingGroup:
                     if grace <= 0:
                         out.extend(self._reroute_from(agent, now))
                     else:
-                        self.timers.add(now + grace, "offline", "a:" + agent.agent_id)
+                        agent.reroute_at = now + grace
+                        self.timers.add(agent.reroute_at, "offline", "a:" + agent.agent_id)
         else:
-            agent.offline_since = None
+            agent.offline_since = agent.reroute_at = None
         out.extend(self._fill(agent, now))
         return out
 
@@ -310,7 +311,14 @@ class RoutingGroup:
             key = subject[2:]
             if kind == "offline":
                 agent = self.book.get(key)
-                if agent is not None and agent.status is AgentStatus.OFFLINE:
+                if (
+                    agent is not None
+                    and agent.status is AgentStatus.OFFLINE
+                    and agent.reroute_at is not None
+                    and agent.reroute_at <= now
+                ):
+                    agent.reroute_at = None
+                    self._touch("agents", key)
                     out.extend(self._reroute_from(agent, now))
             elif kind == "prune":
                 record = self.assignments.get(key)

@@ -100,11 +100,10 @@ def restore(group: RoutingGroup, entities: Mapping[str, Mapping[str, Any]]) -> N
         elif record.closed_at is not None:
             subject = "c:" + ticket_id
             group.timers.add(record.closed_at + group.config.closed_retention_s, "prune", subject)
-    grace = group.config.offline_reroute_grace_s
     for agent in group.book:
         group.book.refresh(agent)
-        if agent.offline_since is not None and grace is not None and agent.open:
-            group.timers.add(agent.offline_since + grace, "offline", "a:" + agent.agent_id)
+        if agent.reroute_at is not None:
+            group.timers.add(agent.reroute_at, "offline", "a:" + agent.agent_id)
     meta = entities.get("meta", {})
     group.cursor = meta.get("cursor")
     group.fairness.restore(list(meta.get("fairness") or []))

@@ -81,7 +81,7 @@ class VelocityBook:
         stats = self._stats.get(agent_id)
         if not stats:
             return None
-        return {k: [round(s.mean_s, 3), s.n, s.at] for k, s in stats.items()}
+        return {k: [s.mean_s, s.n, s.at] for k, s in stats.items()}
 
     def restore(self, agent_id: str, data: dict[str, Any]) -> None:
         """Inverse of :meth:`export`."""

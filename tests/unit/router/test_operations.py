@@ -82,6 +82,19 @@ def test_offline_then_back_within_grace_keeps_tickets() -> None:
     assert g.assignment_of("t1") == "a1"
 
 
+def test_offline_reroute_due_survives_a_restore_even_with_nothing_open() -> None:
+    for restore in (False, True):
+        g = group(offline_reroute_grace_s=60)
+        g.agent_status(agent("a1", skills={"billing": "adv"}, status=OFF), 0)
+        g.ticket_arrived(ticket("t1"), 1)
+        if restore:  # a1 holds nothing yet: the pending re-route must be kept anyway
+            g = RoutingGroup.restore("g", g.config, g.export_entities())
+        g.ticket_reassigned("t1", "a1", 2)
+        out = g.tick(61)
+        assert kinds(out) == ["Rerouted", "Queued"], restore
+        assert "Rerouted" not in kinds(g.tick(200))  # the re-route is done once
+
+
 def test_zero_grace_reroutes_at_once_and_none_never() -> None:
     g = group(offline_reroute_grace_s=0)
     g.agent_status(agent("a1", skills={"billing": "adv"}), 0)

@@ -132,6 +132,9 @@ class GroupConfig:
     before relaxed work outside them; priority-1 tickets keep their place. Pair it with
     an earlier ``any_agent`` step: out-of-skill help then comes only from agents with
     nothing of their own waiting."""
+    shortest_first: bool = False
+    """Within a priority class, waiting tickets of categories the team handles fastest
+    (learned from closes) come first; otherwise the SLA deadline orders them."""
     hold_for_expert: HoldForExpert = field(default_factory=HoldForExpert)
     sticky_window_s: float = 24 * 3600.0
     sticky_max_load: float = 0.5
@@ -184,7 +187,7 @@ class GroupConfig:
             kwargs["max_backlog"] = None if value is None else int(_num(value, "max_backlog"))
         if "min_proficiency" in raw:
             kwargs["min_proficiency"] = _proficiency(raw["min_proficiency"], "min_proficiency")
-        for name in ("require_language", "in_skill_first"):
+        for name in ("require_language", "in_skill_first", "shortest_first"):
             if name in raw:
                 kwargs[name] = _bool(raw[name], name)
         if "relaxation" in raw:

@@ -167,6 +167,8 @@ class RoutingGroup:
             category = final_category or (record.request.category if record.request else None)
             self.velocity_book.observe(learner, category, now - start, now)
             self._touch("velocity", learner)
+            if self.config.shortest_first:  # stored only where it orders the queue
+                self._touch("meta", "team_velocity")
             if learner != holder.agent_id:
                 self.book.refresh(self.book.agents[learner])  # re-rank with its new speed
         agent = self._release(record, now)
@@ -715,7 +717,7 @@ class RoutingGroup:
             for key in islice(self.queue.bucket(bucket), PULL_SCAN):
                 if best_rank is not None and (0, key[0]) > best_rank[:2]:
                     break  # a lower priority class can never win
-                ticket = tickets[key[3]]
+                ticket = tickets[key[-1]]
                 tier = self._tier(agent, ticket) if skill_based else 0
                 later = own_first and tier == 2 and ticket.request.priority > 1
                 rank = (int(later), key[0], tier, *key[1:])
@@ -831,6 +833,8 @@ class RoutingGroup:
     def _enqueue(self, ticket: PendingTicket, now: float) -> None:
         """File a waiting ticket and schedule its timers."""
         tid = ticket.ticket_id
+        if self.config.shortest_first and not ticket.expected_s:
+            ticket.expected_s = self.velocity_book.team_estimate(ticket.request.category, now)
         self.queue.add(ticket, self.rules.ticket_bucket(self._needs(ticket)))
         self._touch("pending", tid)
         subject = "t:" + tid

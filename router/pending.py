@@ -1,5 +1,6 @@
 """The pending queue: tickets no agent could take yet, ordered by priority class, then
-SLA deadline, then arrival (then ticket id, so the order is total).
+SLA deadline, then arrival (then ticket id, so the order is total). With the group's
+``shortest_first`` the expected handling time comes right after the priority class.
 
 Tickets sit in *buckets* by what they need (skill, language, required level, or the
 adjacent / generalist / anyone pools), each a sorted list, so an agent that frees up
@@ -17,7 +18,7 @@ from router.requests import TicketRequest
 
 __all__ = ["Bucket", "OrderKey", "PendingQueue", "PendingTicket"]
 
-OrderKey = tuple[int, float, float, str]
+OrderKey = tuple[int, float, float, float, str]
 Bucket = tuple[str, ...]
 
 _NO_DEADLINE = float("inf")
@@ -37,6 +38,8 @@ class PendingTicket:
     breached: bool = False
     escalated: bool = False
     previous_agent_id: str | None = None
+    expected_s: float = 0.0
+    """Expected handling seconds when first queued (shortest-first order; 0: unused)."""
     needs_cache: tuple[int, bool, TicketRequest, Any] | None = None
     """(step, held, request, needs) of the last needs computed (not stored)."""
 
@@ -56,10 +59,11 @@ class PendingTicket:
 
     @property
     def key(self) -> OrderKey:
-        """Queue order: priority class, SLA deadline, arrival, id."""
+        """Queue order: priority class, expected handling (if used), SLA deadline, arrival, id."""
         deadline = self.request.sla_deadline
         return (
             self.priority,
+            self.expected_s,
             _NO_DEADLINE if deadline is None else deadline,
             self.request.arrived_at,
             self.request.ticket_id,
@@ -78,6 +82,7 @@ class PendingTicket:
             "breached": self.breached,
             "escalated": self.escalated,
             "previous_agent_id": self.previous_agent_id,
+            "expected_s": self.expected_s,
         }
 
     @classmethod
@@ -94,6 +99,7 @@ class PendingTicket:
             breached=bool(data.get("breached", False)),
             escalated=bool(data.get("escalated", False)),
             previous_agent_id=data.get("previous_agent_id"),
+            expected_s=float(data.get("expected_s", 0.0)),
         )
 
 
@@ -143,7 +149,7 @@ class PendingQueue:
     def ordered(self) -> Iterator[PendingTicket]:
         """Every waiting ticket in queue order (sorts: for views and tests)."""
         for key in sorted(t.key for t in self.tickets.values()):
-            yield self.tickets[key[3]]
+            yield self.tickets[key[-1]]
 
     def counts_by_priority(self) -> dict[int, int]:
         """Waiting tickets per priority class."""

@@ -7,7 +7,8 @@ Kinds and keys::
     pending      ticket_id  -> PendingTicket.to_dict()
     velocity     agent_id   -> {category: [mean_s, n, updated_at]}
     meta         "cursor" -> last agent assigned; "fairness" -> [[at, agent_id], ...];
-                 "customer:<id>" -> [agent_id, at]
+                 "customer:<id>" -> [agent_id, at]; "team_velocity" -> the team's
+                 {category: [mean_s, n, updated_at]} (with ``shortest_first`` only)
 
 Open tickets per agent are not stored: they are the assigned records, so queue depth
 always equals open assignments after a restore. Timers are derived from the pending
@@ -47,6 +48,8 @@ def _value(group: RoutingGroup, kind: str, key: str) -> Any:
         return group.cursor
     if key == "fairness":
         return group.fairness.export()
+    if key == "team_velocity":
+        return group.velocity_book.export_team()
     if key.startswith("customer:"):
         last = group.customers.get(key[len("customer:") :])
         return None if last is None else [last[0], last[1]]
@@ -66,6 +69,8 @@ def drain(group: RoutingGroup) -> dict[str, dict[str, Any]]:
 def export(group: RoutingGroup) -> dict[str, dict[str, Any]]:
     """Every entity of the group."""
     meta: dict[str, Any] = {"cursor": group.cursor, "fairness": group.fairness.export()}
+    if group.config.shortest_first:
+        meta["team_velocity"] = group.velocity_book.export_team()
     for customer, (agent_id, at) in group.customers.items():
         meta["customer:" + customer] = [agent_id, at]
     velocity = {}
@@ -107,6 +112,7 @@ def restore(group: RoutingGroup, entities: Mapping[str, Mapping[str, Any]]) -> N
     meta = entities.get("meta", {})
     group.cursor = meta.get("cursor")
     group.fairness.restore(list(meta.get("fairness") or []))
+    group.velocity_book.restore_team(dict(meta.get("team_velocity") or {}))
     customers = sorted(
         (float(v[1]), k[len("customer:") :], str(v[0]))
         for k, v in meta.items()

@@ -1,4 +1,4 @@
-"""Resolution velocity: an agent's expected handling time per category.
+"""Resolution velocity: an agent's (and the team's) expected handling time per category.
 
 An exponentially weighted mean of handling times from closed tickets. A new agent starts
 at the prior, the first observations are averaged (the weight is ``1/n`` until it falls
@@ -38,6 +38,7 @@ class VelocityBook:
     def __init__(self, config: VelocityConfig) -> None:
         self.config = config
         self._stats: dict[str, dict[str, VelocityStat]] = {}
+        self._team: dict[str, VelocityStat] = {}
 
     def observe(self, agent_id: str, category: str | None, handling_s: float, now: float) -> None:
         """Learn from one closed ticket (also updates the agent's any-category estimate)."""
@@ -45,15 +46,24 @@ class VelocityBook:
         stats = self._stats.setdefault(agent_id, {})
         keys = [ANY_CATEGORY] if category in (None, ANY_CATEGORY) else [category, ANY_CATEGORY]
         for key in keys:
-            stat = stats.get(key)
-            if stat is None:
-                stats[key] = VelocityStat(value, 1, now)
-                continue
-            base = self._faded(stat, now)
-            weight = max(self.config.alpha, 1.0 / (stat.n + 1))
-            stat.mean_s = base + weight * (value - base)
-            stat.n += 1
-            stat.at = now
+            self._learn(stats, key, value, now)
+            self._learn(self._team, key, value, now)
+
+    def _learn(self, stats: dict[str, VelocityStat], key: str, value: float, now: float) -> None:
+        stat = stats.get(key)
+        if stat is None:
+            stats[key] = VelocityStat(value, 1, now)
+            return
+        base = self._faded(stat, now)
+        weight = max(self.config.alpha, 1.0 / (stat.n + 1))
+        stat.mean_s = base + weight * (value - base)
+        stat.n += 1
+        stat.at = now
+
+    def team_estimate(self, category: str | None, now: float) -> float:
+        """Expected handling seconds of a ticket of ``category`` over the whole team."""
+        stat = self._team.get(category or ANY_CATEGORY) or self._team.get(ANY_CATEGORY)
+        return self.config.prior_s if stat is None else self._faded(stat, now)
 
     def estimate(self, agent_id: str, category: str | None, now: float) -> float:
         """Expected handling seconds (category estimate, else any-category, else prior)."""
@@ -85,6 +95,16 @@ class VelocityBook:
 
     def restore(self, agent_id: str, data: dict[str, Any]) -> None:
         """Inverse of :meth:`export`."""
-        self._stats[agent_id] = {
-            k: VelocityStat(float(v[0]), int(v[1]), float(v[2])) for k, v in data.items()
-        }
+        self._stats[agent_id] = _stats(data)
+
+    def export_team(self) -> dict[str, Any]:
+        """The team's estimates per category as plain data."""
+        return {k: [s.mean_s, s.n, s.at] for k, s in self._team.items()}
+
+    def restore_team(self, data: dict[str, Any]) -> None:
+        """Inverse of :meth:`export_team`."""
+        self._team = _stats(data)
+
+
+def _stats(data: dict[str, Any]) -> dict[str, VelocityStat]:
+    return {k: VelocityStat(float(v[0]), int(v[1]), float(v[2])) for k, v in data.items()}

@@ -28,6 +28,7 @@ def test_every_section_parses() -> None:
             "min_proficiency": "basic",
             "require_language": False,
             "in_skill_first": True,
+            "shortest_first": True,
             "relaxation": [{"name": "any", "after_s": 60, "any_agent": True}],
             "adjacent_skills": {"billing": ["contracts"]},
             "hold_for_expert": {"tiers": ["vip"], "categories": ["security"], "max_hold_s": 90},
@@ -40,6 +41,7 @@ def test_every_section_parses() -> None:
     )
     assert config.max_backlog == 2
     assert config.in_skill_first is True
+    assert config.shortest_first is True
     assert config.min_proficiency is Proficiency.BASIC
     assert config.adjacent_skills == {"billing": ("contracts",), "contracts": ("billing",)}
     assert config.hold_for_expert.tiers == frozenset({CustomerTier.VIP})

@@ -449,6 +449,31 @@ def test_in_skill_first_puts_own_work_of_any_priority_before_help_elsewhere() ->
         assert second + third == expected
 
 
+def test_shortest_first_orders_a_priority_class_by_the_teams_handling_time() -> None:
+    for shortest, expected in ((False, "api-old"), (True, "bill-new")):
+        g = group(shortest_first=shortest)
+        g.agent_status(agent("a1", 1, skills={"billing": "adv", "api": "adv"}), 0)
+        g.ticket_arrived(ticket("api-1", 0, category="api"), 0)
+        g.ticket_closed("api-1", 3600)  # the team learns: api takes an hour
+        g.ticket_arrived(ticket("bill-1", 3600), 3600)
+        g.ticket_closed("bill-1", 3660)  # billing a minute
+        g.ticket_arrived(ticket("busy", 3700), 3700)
+        g.ticket_arrived(ticket("api-old", 3701, category="api"), 3701)
+        g.ticket_arrived(ticket("bill-new", 3702), 3702)
+        g.ticket_arrived(ticket("urgent-api", 3703, category="api", priority=1), 3703)
+        out = g.ticket_closed("busy", 3800)
+        assert assigned_to(out) == {"urgent-api": "a1"}  # the priority class comes first
+        out = g.ticket_closed("urgent-api", 3900)
+        assert assigned_to(out) == {expected: "a1"}
+        meta = g.export_entities()["meta"]
+        if not shortest:
+            assert "team_velocity" not in meta  # stored only where it orders the queue
+            continue
+        team = meta["team_velocity"]
+        assert team["api"][:2] == [1850.0, 2]  # api-1 (3600 s) and urgent-api (100 s)
+        assert team["billing"][:2] == [80.0, 2]  # bill-1 (60 s) and busy (100 s)
+
+
 def test_timer_heap_compacts_only_when_mostly_stale() -> None:
     from router.timers import TimerHeap
 

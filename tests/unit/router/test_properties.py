@@ -58,12 +58,13 @@ policies = st.sampled_from(["round_robin", "least_loaded", "skills", "balanced"]
 ADJACENT = {"billing": ["access"]}
 
 
-def _config(policy: str, backlog: int | None, in_skill_first: bool = False) -> GroupConfig:
+def _config(policy: str, backlog: int | None, order: bool = False) -> GroupConfig:
     return GroupConfig.from_dict(
         {
             "policy": policy,
             "max_backlog": backlog,
-            "in_skill_first": in_skill_first,
+            "in_skill_first": order,
+            "shortest_first": order,
             "adjacent_skills": ADJACENT,
             "offline_reroute_grace_s": 30,
             "escalate_after_s": 500,
@@ -108,9 +109,13 @@ def _apply(
 
 
 def _run(
-    policy: str, backlog: int | None, ops: list[tuple[Any, ...]], restore_at: int | None = None
+    policy: str,
+    backlog: int | None,
+    ops: list[tuple[Any, ...]],
+    restore_at: int | None = None,
+    order: bool = False,
 ) -> tuple[list[Outcome], RoutingGroup]:
-    g = RoutingGroup("g", _config(policy, backlog))
+    g = RoutingGroup("g", _config(policy, backlog, order))
     versions: dict[str, int] = {}
     now = 0.0
     out: list[Outcome] = []
@@ -178,13 +183,13 @@ def _check_invariants(g: RoutingGroup, new: list[Outcome]) -> None:
 @given(
     policy=policies,
     backlog=st.sampled_from([None, 1, 2]),
-    own_first=st.booleans(),
+    order=st.booleans(),
     ops=sequences,
 )
 def test_invariants_hold_after_every_event(
-    policy: str, backlog: int | None, own_first: bool, ops: list[tuple[Any, ...]]
+    policy: str, backlog: int | None, order: bool, ops: list[tuple[Any, ...]]
 ) -> None:
-    g = RoutingGroup("g", _config(policy, backlog, own_first))
+    g = RoutingGroup("g", _config(policy, backlog, order))
     versions: dict[str, int] = {}
     now = 0.0
     for op in ops:
@@ -194,15 +199,25 @@ def test_invariants_hold_after_every_event(
 
 
 @settings(max_examples=100, deadline=None)
-@given(policy=policies, backlog=st.sampled_from([None, 1]), ops=sequences, data=st.data())
+@given(
+    policy=policies,
+    backlog=st.sampled_from([None, 1]),
+    order=st.booleans(),
+    ops=sequences,
+    data=st.data(),
+)
 def test_replay_and_restore_give_identical_decisions(
-    policy: str, backlog: int | None, ops: list[tuple[Any, ...]], data: st.DataObject
+    policy: str,
+    backlog: int | None,
+    order: bool,
+    ops: list[tuple[Any, ...]],
+    data: st.DataObject,
 ) -> None:
-    first, g1 = _run(policy, backlog, ops)
-    second, _ = _run(policy, backlog, ops)
+    first, g1 = _run(policy, backlog, ops, order=order)
+    second, _ = _run(policy, backlog, ops, order=order)
     assert first == second
     restore_at = data.draw(st.integers(0, len(ops) - 1))
-    third, g3 = _run(policy, backlog, ops, restore_at)
+    third, g3 = _run(policy, backlog, ops, restore_at, order)
     assert [type(o).__name__ for o in third] == [type(o).__name__ for o in first]
     assert [getattr(o, "agent_id", None) for o in third] == [
         getattr(o, "agent_id", None) for o in first

@@ -833,7 +833,9 @@ class RoutingGroup:
     def _enqueue(self, ticket: PendingTicket, now: float) -> None:
         """File a waiting ticket and schedule its timers."""
         tid = ticket.ticket_id
-        if self.config.shortest_first and not ticket.expected_s:
+        if not self.config.shortest_first:
+            ticket.expected_s = 0.0  # e.g. restored from a time the setting was on
+        elif not ticket.expected_s:
             ticket.expected_s = self.velocity_book.team_estimate(ticket.request.category, now)
         self.queue.add(ticket, self.rules.ticket_bucket(self._needs(ticket)))
         self._touch("pending", tid)

@@ -14,6 +14,7 @@ from router import (
     RoutingGroup,
     SlaWarning,
 )
+from router.config import GroupConfig
 from tests.unit.router.helpers import agent, assigned_to, group, kinds, ticket
 
 OFF = AgentStatus.OFFLINE
@@ -472,6 +473,13 @@ def test_shortest_first_orders_a_priority_class_by_the_teams_handling_time() -> 
         team = meta["team_velocity"]
         assert team["api"][:2] == [1850.0, 2]  # api-1 (3600 s) and urgent-api (100 s)
         assert team["billing"][:2] == [80.0, 2]  # bill-1 (60 s) and busy (100 s)
+        # switched off later: a restore orders the waiting tickets by deadline again
+        g.ticket_arrived(ticket("api-2", 3950, category="api"), 3950)
+        g.ticket_arrived(ticket("bill-2", 3960), 3960)
+        plain = RoutingGroup.restore("g", GroupConfig(), g.export_entities())
+        assert [t.ticket_id for t in plain.queue.ordered()] == ["api-old", "api-2", "bill-2"]
+        # each ticket keeps the estimate of when it was queued (api: 3600 s, later 1850 s)
+        assert [t.ticket_id for t in g.queue.ordered()] == ["bill-2", "api-2", "api-old"]
 
 
 def test_timer_heap_compacts_only_when_mostly_stale() -> None:

@@ -35,7 +35,6 @@ class AgentState:
     version: int = 0
     open: dict[str, None] = field(default_factory=dict)
     last_assigned_at: float = float("-inf")
-    offline_since: float | None = None
     reroute_at: float | None = None
     """When the re-route of this offline agent's unstarted tickets is due (None: none)."""
     busy_s: float = 0.0
@@ -84,7 +83,6 @@ class AgentState:
             "last_assigned_at": None
             if self.last_assigned_at == float("-inf")
             else self.last_assigned_at,
-            "offline_since": self.offline_since,
             "reroute_at": self.reroute_at,
             "busy_s": self.busy_s,
             "online_s": self.online_s,
@@ -104,7 +102,6 @@ class AgentState:
             automated=bool(data.get("automated", False)),
             version=int(data.get("version", 0)),
             last_assigned_at=float("-inf") if last is None else float(last),
-            offline_since=data.get("offline_since"),
             reroute_at=data.get("reroute_at"),
             busy_s=float(data.get("busy_s", 0.0)),
             online_s=float(data.get("online_s", 0.0)),

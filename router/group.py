@@ -64,7 +64,7 @@ class RoutingGroup:
         self.book = AgentBook(self.config.max_backlog)
         self.queue = PendingQueue()
         self.assignments: dict[str, Assignment] = {}
-        self.velocity_book = VelocityBook(self.config.velocity)
+        self.velocity_book = VelocityBook(self.config.velocity, team=self.config.shortest_first)
         self.fairness = FairnessWindow(self.config.fairness)
         self.ladder = Ladder(self.config)
         self.rules = Rules(self.config, self.book, self.fairness)
@@ -280,7 +280,6 @@ class RoutingGroup:
         out: list[Outcome] = []
         if update.status is AgentStatus.OFFLINE:
             if was is not AgentStatus.OFFLINE:
-                agent.offline_since = now
                 grace = self.config.offline_reroute_grace_s
                 if grace is not None:
                     if grace <= 0:
@@ -289,7 +288,7 @@ class RoutingGroup:
                         agent.reroute_at = now + grace
                         self.timers.add(agent.reroute_at, "offline", "a:" + agent.agent_id)
         else:
-            agent.offline_since = agent.reroute_at = None
+            agent.reroute_at = None
         out.extend(self._fill(agent, now))
         return out
 
@@ -715,7 +714,7 @@ class RoutingGroup:
         own_first = skill_based and self.config.in_skill_first
         for bucket in self.rules.agent_buckets(agent):
             for key in islice(self.queue.bucket(bucket), PULL_SCAN):
-                if best_rank is not None and (0, key[0]) > best_rank[:2]:
+                if best_rank is not None and best_rank[0] == 0 and key[0] > best_rank[1]:
                     break  # a lower priority class can never win
                 ticket = tickets[key[-1]]
                 tier = self._tier(agent, ticket) if skill_based else 0

@@ -35,8 +35,10 @@ class VelocityStat:
 class VelocityBook:
     """Estimates per agent and category."""
 
-    def __init__(self, config: VelocityConfig) -> None:
+    def __init__(self, config: VelocityConfig, *, team: bool = False) -> None:
         self.config = config
+        self.team = team
+        """Also learn the team's estimates per category (for shortest-first order)."""
         self._stats: dict[str, dict[str, VelocityStat]] = {}
         self._team: dict[str, VelocityStat] = {}
 
@@ -47,7 +49,8 @@ class VelocityBook:
         keys = [ANY_CATEGORY] if category in (None, ANY_CATEGORY) else [category, ANY_CATEGORY]
         for key in keys:
             self._learn(stats, key, value, now)
-            self._learn(self._team, key, value, now)
+            if self.team:
+                self._learn(self._team, key, value, now)
 
     def _learn(self, stats: dict[str, VelocityStat], key: str, value: float, now: float) -> None:
         stat = stats.get(key)
@@ -91,7 +94,7 @@ class VelocityBook:
         stats = self._stats.get(agent_id)
         if not stats:
             return None
-        return {k: [s.mean_s, s.n, s.at] for k, s in stats.items()}
+        return _plain(stats)
 
     def restore(self, agent_id: str, data: dict[str, Any]) -> None:
         """Inverse of :meth:`export`."""
@@ -99,11 +102,15 @@ class VelocityBook:
 
     def export_team(self) -> dict[str, Any]:
         """The team's estimates per category as plain data."""
-        return {k: [s.mean_s, s.n, s.at] for k, s in self._team.items()}
+        return _plain(self._team)
 
     def restore_team(self, data: dict[str, Any]) -> None:
         """Inverse of :meth:`export_team`."""
         self._team = _stats(data)
+
+
+def _plain(stats: dict[str, VelocityStat]) -> dict[str, Any]:
+    return {k: [s.mean_s, s.n, s.at] for k, s in stats.items()}
 
 
 def _stats(data: dict[str, Any]) -> dict[str, VelocityStat]:

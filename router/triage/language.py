@@ -7,6 +7,7 @@ Covers en, de, fr, es, pt, it, nl; returns ``"und"`` (BCP-47 for undetermined, t
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 __all__ = ["LANGUAGES", "UNKNOWN", "LanguageGuess", "detect_language"]
@@ -67,11 +68,11 @@ def detect_language(text: str, min_words: int = 3) -> LanguageGuess:
     if len(words) < min_words:
         return LanguageGuess(UNKNOWN, 0.0)
     lowered = text[:5000].lower()
+    counts = Counter(words)
     scores: dict[str, float] = {}
     for language, stopwords in _STOPWORDS.items():
-        score = float(sum(1 for word in words if word in stopwords))
-        hints = _CHAR_HINTS.get(language, "")
-        score += 0.5 * sum(1 for char in lowered if char in hints)
+        score = float(sum(n for word, n in counts.items() if word in stopwords))
+        score += 0.5 * sum(lowered.count(char) for char in _CHAR_HINTS.get(language, ""))
         scores[language] = score
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
     (best, best_score), (_, second_score) = ranked[0], ranked[1]

@@ -3,7 +3,8 @@
 Each rule that fires contributes a weight and a reason (the rule's name, never the ticket
 text), so a result can show why a ticket was judged urgent or frustrated. Embedding
 similarity to urgent/frustrated prototypes is added at the edge; the score here is the
-rule part only.
+rule part only. Patterns are written in lower case and matched against the lower-cased
+text.
 """
 
 from __future__ import annotations
@@ -36,7 +37,16 @@ class SignalScore:
 
 
 def _rx(*patterns: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    """One rule's patterns, matched against the lower-cased text (faster than IGNORECASE)."""
+    joined = "|".join(f"(?:{p})" for p in patterns)
+    if joined != joined.lower():
+        raise ValueError(f"rule patterns are matched against lower-cased text: {joined!r}")
+    return re.compile(joined)
+
+
+def _any_of(rules: tuple[tuple[str, float, re.Pattern[str]], ...]) -> re.Pattern[str]:
+    """Matches exactly where some rule does: most tickets fire no rule, one search says so."""
+    return re.compile("|".join(f"(?:{pattern.pattern})" for _, _, pattern in rules))
 
 
 _URGENCY_RULES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
@@ -125,26 +135,34 @@ _SENTIMENT_RULES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
     ),
 )
 
+_URGENCY_ANY = _any_of(_URGENCY_RULES)
+_SENTIMENT_ANY = _any_of(_SENTIMENT_RULES)
 _EXCLAMATION_BURST = re.compile(r"[!?]{3,}|!\s*!")
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
 
 
 def urgency_signals(text: str) -> SignalScore:
     """Rule-based urgency in [0, 1] (weights add up, capped at 1)."""
-    return _score(text, _URGENCY_RULES, shouting_weight=0.1)
+    return _score(text, _URGENCY_RULES, _URGENCY_ANY, shouting_weight=0.1)
 
 
 def sentiment_signals(text: str) -> SignalScore:
     """Rule-based frustration in [0, 1]: phrases, shouting, exclamation bursts."""
-    return _score(text, _SENTIMENT_RULES, shouting_weight=0.3)
+    return _score(text, _SENTIMENT_RULES, _SENTIMENT_ANY, shouting_weight=0.3)
 
 
 def _score(
     text: str,
     rules: tuple[tuple[str, float, re.Pattern[str]], ...],
+    any_rule: re.Pattern[str],
     shouting_weight: float,
 ) -> SignalScore:
-    hits = [RuleHit(name, weight) for name, weight, pattern in rules if pattern.search(text)]
+    lowered = text.lower()
+    hits = (
+        [RuleHit(name, weight) for name, weight, pattern in rules if pattern.search(lowered)]
+        if any_rule.search(lowered)
+        else []
+    )
     if _is_shouting(text):
         hits.append(RuleHit("shouting", shouting_weight))
     if _EXCLAMATION_BURST.search(text):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
@@ -19,6 +20,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
 from streams.triage.confidence import ConfidenceModel, Signals, confidence_features
+from streams.triage.ngrams import FastTfidf
 
 __all__ = ["ClassifierConfig", "SkillClassifier"]
 
@@ -59,6 +61,10 @@ class SkillClassifier:
         self._svm: LinearSVC | None = None
         self._word: TfidfVectorizer | None = None
         self._char: TfidfVectorizer | None = None
+        # Prediction-time pieces: fast TF-IDF transforms and the SVM's weights per block.
+        self._tfidf: tuple[FastTfidf, ...] = ()
+        self._weights: tuple[np.ndarray, ...] = ()
+        self._intercept = np.zeros(0)
         self._train_vectors = np.zeros((0, 0), dtype=np.float32)
         self._train_index = np.zeros(0, dtype=int)
         self._confidence: ConfidenceModel | None = None
@@ -222,13 +228,11 @@ class SkillClassifier:
             out.class_similarity[lo : lo + _CHUNK, present] = per_class
         return out
 
-    def _features(self, texts: np.ndarray, vectors: np.ndarray, fit: bool) -> csr_matrix:
+    def _features(self, texts: np.ndarray, vectors: np.ndarray) -> csr_matrix:
+        """The training matrix: [word TF-IDF, char TF-IDF, scaled embedding]."""
         parts = []
         if self.config.use_tfidf and self._word is not None and self._char is not None:
-            if fit:
-                parts += [self._word.fit_transform(texts), self._char.fit_transform(texts)]
-            else:
-                parts += [self._word.transform(texts), self._char.transform(texts)]
+            parts += [self._word.fit_transform(texts), self._char.fit_transform(texts)]
         if self.config.use_embeddings:
             parts.append(csr_matrix(vectors * self.config.embedding_scale))
         return hstack(parts).tocsr()
@@ -249,11 +253,20 @@ class SkillClassifier:
                 min_df=2 if len(y) > 200 else 1,
                 max_features=200_000,
             )
-        x = self._features(texts, vectors, fit=True)
+        x = self._features(texts, vectors)
         self._svm = LinearSVC(
             C=cfg.c, class_weight=cfg.class_weight, max_iter=cfg.max_iter, random_state=cfg.seed
         )
         self._svm.fit(x, y, sample_weight=w)
+        # decision_function without building the matrix: one product per block.
+        self._tfidf = (FastTfidf(self._word), FastTfidf(self._char)) if cfg.use_tfidf else ()
+        weights = np.ascontiguousarray(np.asarray(self._svm.coef_, dtype=np.float64).T)
+        widths = [tfidf.width for tfidf in self._tfidf]
+        if cfg.use_embeddings:
+            widths.append(weights.shape[0] - sum(widths))
+        bounds = np.cumsum([0, *widths])
+        self._weights = tuple(weights[lo:hi] for lo, hi in pairwise(bounds))
+        self._intercept = np.asarray(self._svm.intercept_, dtype=np.float64)
         self._train_vectors = vectors
         self._train_index = np.searchsorted(self.classes_, y)
         # Training examples grouped by class, for the per-class best similarity.
@@ -265,10 +278,14 @@ class SkillClassifier:
 
     def _svm_scores(self, texts: np.ndarray, vectors: np.ndarray) -> np.ndarray:
         """Decision values in ``classes_`` order (binary problems become two columns)."""
-        assert self._svm is not None
-        scores = np.asarray(self._svm.decision_function(self._features(texts, vectors, False)))
-        if scores.ndim == 1:
-            scores = np.column_stack([-scores, scores])
+        blocks = [tfidf.transform(texts) for tfidf in self._tfidf]
+        if self.config.use_embeddings:  # float32 product first, as in the training matrix
+            blocks.append((vectors * self.config.embedding_scale).astype(np.float64))
+        scores = np.tile(self._intercept, (len(texts), 1))
+        for block, weights in zip(blocks, self._weights, strict=True):
+            scores += block @ weights
+        if scores.shape[1] == 1:  # binary: one decision value for the second class
+            scores = np.column_stack([-scores[:, 0], scores[:, 0]])
         return scores
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.sparse import csr_matrix, hstack
 
 from router.triage import HashingEmbedder
 from streams.triage.catalogue import Catalogue, load_catalogue
@@ -137,3 +138,37 @@ def test_neighbourhood_matches_brute_force(monkeypatch: pytest.MonkeyPatch) -> N
     assert np.allclose(hood.similarities[:, 0], sims.max(axis=1))
     assert (np.diff(hood.similarities, axis=1) <= 1e-6).all()  # best first
     assert (hood.classes[:, 0] == index[sims.argmax(axis=1)]).all()
+
+
+@pytest.mark.parametrize(
+    "use", [{}, {"use_tfidf": False}, {"use_embeddings": False}, {"binary": True}]
+)
+def test_block_scores_equal_the_svm_decision_function(
+    catalogue: Catalogue, use: dict[str, bool]
+) -> None:
+    """Prediction skips building the feature matrix; the decision values must not change."""
+    if use.pop("binary", False):
+        kept = catalogue.categories[:2]
+        catalogue = Catalogue(
+            name="two",
+            descriptions={c: catalogue.descriptions[c] for c in kept},
+            examples={c: catalogue.examples[c] for c in kept},
+        )
+    model, embedder = _fit(catalogue, **use)
+    texts = np.asarray(
+        ["invoice charged twice", "SSO login loop!!", "", "API 500 on POST /orders", "ok"],
+        dtype=object,
+    )
+    vectors = np.asarray(embedder.embed(list(texts)), dtype=np.float32)
+    parts = []
+    if model.config.use_tfidf:
+        assert model._word is not None
+        assert model._char is not None
+        parts += [model._word.transform(texts), model._char.transform(texts)]
+    if model.config.use_embeddings:
+        parts.append(csr_matrix(vectors * model.config.embedding_scale))
+    assert model._svm is not None
+    expected = np.asarray(model._svm.decision_function(hstack(parts).tocsr()))
+    if expected.ndim == 1:
+        expected = np.column_stack([-expected, expected])
+    np.testing.assert_allclose(model._svm_scores(texts, vectors), expected, rtol=1e-12, atol=1e-12)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from router.triage import UNKNOWN, detect_language, sentiment_signals, urgency_signals
+from router.triage import UNKNOWN, detect_language, rules, sentiment_signals, urgency_signals
 
 
 def test_outage_and_revenue_are_urgent() -> None:
@@ -27,6 +27,20 @@ def test_repeat_contact_and_shouting_raise_frustration() -> None:
 
 def test_churn_threat_is_negative_sentiment() -> None:
     assert "churn_threat" in sentiment_signals("We will cancel our subscription.").reasons
+
+
+def test_rules_ignore_case_in_every_language() -> None:
+    assert "outage" in urgency_signals("SYSTÈME EN PANNE depuis ce matin").reasons
+    assert "outage" in urgency_signals("Komplett Ausgefallen").reasons
+    assert "frustration_phrase" in sentiment_signals("Das ist UNVERSCHÄMT").reasons
+    assert "deadline" in urgency_signals("Sev1: please look Right Now").reasons
+
+
+def test_rule_patterns_must_be_lower_case() -> None:
+    with pytest.raises(ValueError, match="lower-cased"):
+        rules._rx(r"\bProduction\b")
+    with pytest.raises(ValueError, match="lower-cased"):
+        rules._rx(r"\Bdown")  # an upper-case escape would change meaning once lowered
 
 
 def test_scores_are_capped() -> None:

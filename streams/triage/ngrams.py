@@ -27,7 +27,11 @@ from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
 __all__ = ["FastTfidf", "supported"]
 
-_MAX_CACHED_WORDS = 200_000  # distinct words remembered (char_wb); restarts when full
+# The char_wb word cache: at most this many words (it restarts when full), and only words
+# short enough to repeat (long ones are hashes, URLs, pasted logs): ~10 MB for real text,
+# ~50 MB at worst.
+_MAX_CACHED_WORDS = 50_000
+_MAX_CACHED_WORD_CHARS = 40
 
 
 class FastTfidf:
@@ -99,9 +103,10 @@ class FastTfidf:
             known = words.get(word)
             if known is None:
                 known = self._one_word(word)
-                if len(words) >= _MAX_CACHED_WORDS:
-                    words.clear()
-                words[word] = known
+                if len(word) <= _MAX_CACHED_WORD_CHARS:
+                    if len(words) >= _MAX_CACHED_WORDS:
+                        words.clear()
+                    words[word] = known
             out.extend(known)
 
     def _one_word(self, word: str) -> tuple[int, ...]:

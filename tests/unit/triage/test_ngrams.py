@@ -86,6 +86,8 @@ def test_word_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(transform._words) <= 3
     again = transform.transform(["alpha beta gamma delta epsilon login portal"])
     assert np.array_equal(first.toarray(), again.toarray())
+    transform.transform(["x" * 41])  # too long to repeat: computed, not kept
+    assert "x" * 41 not in transform._words
 
 
 def test_other_vectorizers_are_refused() -> None:

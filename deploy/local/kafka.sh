@@ -56,19 +56,10 @@ STOP_TIMEOUT="${TICKET_ROUTER_KAFKA_STOP_TIMEOUT:-30}"
 HEAP_OPTS="${TICKET_ROUTER_KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
 DEPENDENCY_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
 
-say() { echo "kafka: $*"; }
-die() {
-    echo "kafka: error: $*" >&2
-    exit 1
-}
-log_tail() {
-    local file="$1" n="${2:-30}"
-    if [[ -s "$file" ]]; then
-        echo "---- last $n lines of $file ----" >&2
-        tail -n "$n" "$file" >&2
-        echo "----" >&2
-    fi
-}
+NAME=kafka
+LOCK_DIR="$KAFKA_DIR"
+# shellcheck source=deploy/local/lib.sh
+source "$SCRIPT_DIR/lib.sh"
 
 # ---------------------------------------------------------------- checks
 require_java() {
@@ -99,33 +90,8 @@ cache_complete() {
         compgen -G "$LIB_DIR/kafka_2.13-$KAFKA_VERSION.jar" >/dev/null
 }
 
-# Something listening on 127.0.0.1:$1? (a TCP connect, no tools needed)
-port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
-
-port_owner() {
-    if command -v ss >/dev/null 2>&1; then
-        ss -ltnpH "sport = :$1" 2>/dev/null | sed -n 's/.*users:((\(.*\)))/\1/p' | head -n1
-    fi
-}
-
-require_free_port() {
-    local port="$1" what="$2" var="$3" owner
-    if port_open "$port"; then
-        owner="$(port_owner "$port")"
-        die "port $port on $HOST ($what) is already in use by another process${owner:+ ($owner)}; stop that process or choose another port, e.g. $var=$((port + 100)) $0 up"
-    fi
-}
-
 # pid of our broker if it runs (pidfile points at a live kafka.Kafka with our config)
-running_pid() {
-    [[ -f "$PIDFILE" ]] || return 1
-    local pid
-    pid="$(cat "$PIDFILE" 2>/dev/null || true)"
-    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-    kill -0 "$pid" 2>/dev/null || return 1
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "kafka.Kafka $CONFIG" || return 1
-    echo "$pid"
-}
+running_pid() { running_pid_matching "kafka.Kafka $CONFIG"; }
 
 find_python() {
     local candidates=("${TICKET_ROUTER_PYTHON:-}" "$REPO_ROOT/.venv/bin/python" python3) c
@@ -284,29 +250,7 @@ cmd_up() {
     say "Kafka $KAFKA_VERSION ready on $HOST:$PORT (pid $pid, ${SECONDS}s incl. checks, broker start $((SECONDS - t0))s); log $LOG"
 }
 
-cmd_down() {
-    local pid
-    if ! pid="$(running_pid)"; then
-        rm -f "$PIDFILE"
-        say "not running"
-        return 0
-    fi
-    say "stopping pid $pid (SIGTERM, SIGKILL after ${STOP_TIMEOUT}s)"
-    kill -TERM "$pid" 2>/dev/null || true
-    local waited=0
-    while kill -0 "$pid" 2>/dev/null; do
-        if ((waited >= STOP_TIMEOUT * 10)); then
-            say "still running after ${STOP_TIMEOUT}s; sending SIGKILL"
-            kill -KILL "$pid" 2>/dev/null || true
-            sleep 0.5
-            break
-        fi
-        sleep 0.1
-        waited=$((waited + 1))
-    done
-    rm -f "$PIDFILE"
-    say "stopped"
-}
+cmd_down() { stop_service; }
 
 cmd_status() {
     local pid
@@ -338,35 +282,4 @@ cmd_logs() {
     tail -n "$n" "${follow[@]}" "$LOG"
 }
 
-# Serialise up/down between concurrent callers (e.g. two test sessions sharing one clone).
-with_lock() {
-    if command -v flock >/dev/null 2>&1; then
-        mkdir -p "$KAFKA_DIR"
-        exec 9>"$KAFKA_DIR/.lock"
-        flock -w 300 9 || die "another kafka.sh/redis.sh call holds $KAFKA_DIR/.lock for 300s; retry later."
-    fi
-}
-
-main() {
-    local cmd="${1:-}"
-    [[ $# -gt 0 ]] && shift
-    case "$cmd" in
-    fetch) cmd_fetch ;;
-    up) with_lock && cmd_up ;;
-    down) with_lock && cmd_down ;;
-    status) cmd_status ;;
-    logs) cmd_logs "$@" ;;
-    -h | --help | help) usage ;;
-    "")
-        usage >&2
-        exit 2
-        ;;
-    *)
-        echo "kafka: error: unknown command '$cmd'" >&2
-        usage >&2
-        exit 2
-        ;;
-    esac
-}
-
-main "$@"
+dispatch "$@"

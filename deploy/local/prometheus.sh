@@ -36,20 +36,11 @@ TEMPLATE="$REPO_ROOT/deploy/prometheus/prometheus.yml"
 RULES="$REPO_ROOT/deploy/prometheus/alerts.yml"
 START_TIMEOUT=30
 
-say() { echo "prometheus: $*"; }
-die() {
-    echo "prometheus: error: $*" >&2
-    exit 1
-}
-log_tail() {
-    if [[ -s "$LOG" ]]; then
-        echo "---- last 20 lines of $LOG ----" >&2
-        tail -n 20 "$LOG" >&2
-        echo "----" >&2
-    fi
-}
-
-port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
+NAME=prometheus
+STOP_TIMEOUT=10
+LOCK_DIR="$PROM_DIR"
+# shellcheck source=deploy/local/lib.sh
+source "$SCRIPT_DIR/lib.sh"
 
 # GET /-/ready over plain bash (no curl needed); succeeds on HTTP 200.
 ready() {
@@ -61,39 +52,19 @@ ready() {
     [[ "$line" == *" 200"* ]]
 }
 
-running_pid() {
-    [[ -f "$PIDFILE" ]] || return 1
-    local pid
-    pid="$(cat "$PIDFILE" 2>/dev/null || true)"
-    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-    kill -0 "$pid" 2>/dev/null || return 1
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "prometheus" || return 1
-    echo "$pid"
-}
+running_pid() { running_pid_matching "prometheus"; }
 
 cmd_install() {
     if command -v prometheus >/dev/null 2>&1; then
         say "already installed: $(prometheus --version 2>&1 | head -n1)"
         return 0
     fi
-    local sudo=()
-    if [[ "$(id -u)" -ne 0 ]]; then
-        command -v sudo >/dev/null 2>&1 ||
-            die "prometheus is not installed and installing it needs root: run 'apt-get install -y --no-install-recommends prometheus' as root."
-        sudo=(sudo)
-    fi
-    command -v apt-get >/dev/null 2>&1 ||
-        die "prometheus is not installed and apt-get is not available: install Prometheus 2.x so 'prometheus' is on PATH."
-    say "installing prometheus from Debian ..."
-    "${sudo[@]}" apt-get update -qq ||
-        die "apt-get update failed; check the network/apt sources, then run '$0 install' again."
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends prometheus >/dev/null ||
-        die "apt-get install prometheus failed; see the messages above."
-    command -v prometheus >/dev/null 2>&1 || die "prometheus still not on PATH after installing it."
+    apt_install prometheus prometheus \
+        "install Prometheus 2.x so 'prometheus' is on PATH." --no-install-recommends
     # The package may start a system-wide service on 0.0.0.0:9090; this project only
     # runs its own, on loopback.
     if command -v service >/dev/null 2>&1; then
-        "${sudo[@]}" service prometheus stop >/dev/null 2>&1 || true
+        as_root service prometheus stop >/dev/null 2>&1 || true
     fi
     say "installed: $(prometheus --version 2>&1 | head -n1)"
 }
@@ -119,9 +90,7 @@ cmd_up() {
     command -v prometheus >/dev/null 2>&1 ||
         die "prometheus not found on PATH; run '$0 install' (or 'make infra')."
     rm -f "$PIDFILE"
-    if port_open "$PORT"; then
-        die "port $PORT on $HOST is already in use by another process; stop it or choose another port, e.g. TICKET_ROUTER_PROMETHEUS_PORT=$((PORT + 100)) $0 up"
-    fi
+    require_free_port "$PORT" "" TICKET_ROUTER_PROMETHEUS_PORT
     mkdir -p "$PROM_DIR/data" "$LOG_DIR"
     render
     if command -v promtool >/dev/null 2>&1; then
@@ -151,28 +120,7 @@ cmd_up() {
     say "ready on http://$HOST:$PORT (pid $(cat "$PIDFILE")), scraping $TARGETS; log $LOG"
 }
 
-cmd_down() {
-    local pid
-    if ! pid="$(running_pid)"; then
-        rm -f "$PIDFILE"
-        say "not running"
-        return 0
-    fi
-    kill -TERM "$pid" 2>/dev/null || true
-    local waited=0
-    while kill -0 "$pid" 2>/dev/null; do
-        if ((waited >= 100)); then
-            say "still running after 10s; sending SIGKILL"
-            kill -KILL "$pid" 2>/dev/null || true
-            sleep 0.2
-            break
-        fi
-        sleep 0.1
-        waited=$((waited + 1))
-    done
-    rm -f "$PIDFILE"
-    say "stopped (was pid $pid)"
-}
+cmd_down() { stop_service; }
 
 cmd_status() {
     local pid
@@ -188,32 +136,4 @@ cmd_status() {
     return 1
 }
 
-with_lock() {
-    if command -v flock >/dev/null 2>&1; then
-        mkdir -p "$PROM_DIR"
-        exec 9>"$PROM_DIR/.lock"
-        flock -w 300 9 || die "another prometheus.sh call holds $PROM_DIR/.lock for 300s; retry later."
-    fi
-}
-
-main() {
-    local cmd="${1:-}"
-    case "$cmd" in
-    install) cmd_install ;;
-    up) with_lock && cmd_up ;;
-    down) with_lock && cmd_down ;;
-    status) cmd_status ;;
-    -h | --help | help) usage ;;
-    "")
-        usage >&2
-        exit 2
-        ;;
-    *)
-        echo "prometheus: error: unknown command '$cmd'" >&2
-        usage >&2
-        exit 2
-        ;;
-    esac
-}
-
-main "$@"
+dispatch "$@"

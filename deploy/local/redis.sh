@@ -34,26 +34,10 @@ LOG="$LOG_DIR/redis.log"
 START_TIMEOUT="${TICKET_ROUTER_REDIS_START_TIMEOUT:-20}"
 STOP_TIMEOUT="${TICKET_ROUTER_REDIS_STOP_TIMEOUT:-10}"
 
-say() { echo "redis: $*"; }
-die() {
-    echo "redis: error: $*" >&2
-    exit 1
-}
-log_tail() {
-    if [[ -s "$LOG" ]]; then
-        echo "---- last 20 lines of $LOG ----" >&2
-        tail -n 20 "$LOG" >&2
-        echo "----" >&2
-    fi
-}
-
-port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
-
-port_owner() {
-    if command -v ss >/dev/null 2>&1; then
-        ss -ltnpH "sport = :$1" 2>/dev/null | sed -n 's/.*users:((\(.*\)))/\1/p' | head -n1
-    fi
-}
+NAME=redis
+LOCK_DIR="$REDIS_DIR"
+# shellcheck source=deploy/local/lib.sh
+source "$SCRIPT_DIR/lib.sh"
 
 # A real PING over the Redis protocol (no redis-cli needed); succeeds on +PONG.
 ping() {
@@ -65,35 +49,15 @@ ping() {
     [[ "${reply%$'\r'}" == "+PONG" ]]
 }
 
-running_pid() {
-    [[ -f "$PIDFILE" ]] || return 1
-    local pid
-    pid="$(cat "$PIDFILE" 2>/dev/null || true)"
-    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-    kill -0 "$pid" 2>/dev/null || return 1
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "redis-server" || return 1
-    echo "$pid"
-}
+running_pid() { running_pid_matching "redis-server"; }
 
 cmd_install() {
     if command -v redis-server >/dev/null 2>&1; then
         say "already installed: $(redis-server --version | cut -d' ' -f1-3)"
         return 0
     fi
-    local sudo=()
-    if [[ "$(id -u)" -ne 0 ]]; then
-        command -v sudo >/dev/null 2>&1 ||
-            die "redis-server is not installed and installing it needs root: run 'apt-get install -y redis-server' as root."
-        sudo=(sudo)
-    fi
-    command -v apt-get >/dev/null 2>&1 ||
-        die "redis-server is not installed and apt-get is not available: install Redis 7 with your package manager so redis-server is on PATH."
-    say "installing redis-server from Debian ..."
-    "${sudo[@]}" apt-get update -qq ||
-        die "apt-get update failed; check the network/apt sources, then run '$0 install' again."
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq redis-server >/dev/null ||
-        die "apt-get install redis-server failed; see the messages above."
-    command -v redis-server >/dev/null 2>&1 || die "redis-server still not on PATH after installing it."
+    apt_install redis-server redis-server \
+        "install Redis 7 with your package manager so redis-server is on PATH."
     say "installed: $(redis-server --version | cut -d' ' -f1-3)"
 }
 
@@ -107,11 +71,7 @@ cmd_up() {
     command -v redis-server >/dev/null 2>&1 ||
         die "redis-server not found on PATH; run '$0 install' (or 'make infra')."
     rm -f "$PIDFILE"
-    if port_open "$PORT"; then
-        local owner
-        owner="$(port_owner "$PORT")"
-        die "port $PORT on $HOST is already in use by another process${owner:+ ($owner)}; stop it or choose another port, e.g. TICKET_ROUTER_REDIS_PORT=$((PORT + 100)) $0 up"
-    fi
+    require_free_port "$PORT" "" TICKET_ROUTER_REDIS_PORT
     mkdir -p "$REDIS_DIR" "$LOG_DIR"
     echo "==== $(date -u +%FT%TZ) redis.sh up on $HOST:$PORT ====" >>"$LOG"
     redis-server --bind "$HOST" --port "$PORT" --daemonize yes --pidfile "$PIDFILE" \
@@ -132,28 +92,7 @@ cmd_up() {
     say "ready on $HOST:$PORT (pid $(cat "$PIDFILE" 2>/dev/null || echo '?')); log $LOG"
 }
 
-cmd_down() {
-    local pid
-    if ! pid="$(running_pid)"; then
-        rm -f "$PIDFILE"
-        say "not running"
-        return 0
-    fi
-    kill -TERM "$pid" 2>/dev/null || true
-    local waited=0
-    while kill -0 "$pid" 2>/dev/null; do
-        if ((waited >= STOP_TIMEOUT * 10)); then
-            say "still running after ${STOP_TIMEOUT}s; sending SIGKILL"
-            kill -KILL "$pid" 2>/dev/null || true
-            sleep 0.2
-            break
-        fi
-        sleep 0.1
-        waited=$((waited + 1))
-    done
-    rm -f "$PIDFILE"
-    say "stopped (was pid $pid)"
-}
+cmd_down() { stop_service; }
 
 cmd_status() {
     local pid
@@ -169,33 +108,4 @@ cmd_status() {
     return 1
 }
 
-# Serialise up/down between concurrent callers (e.g. two test sessions sharing one clone).
-with_lock() {
-    if command -v flock >/dev/null 2>&1; then
-        mkdir -p "$REDIS_DIR"
-        exec 9>"$REDIS_DIR/.lock"
-        flock -w 300 9 || die "another kafka.sh/redis.sh call holds $REDIS_DIR/.lock for 300s; retry later."
-    fi
-}
-
-main() {
-    local cmd="${1:-}"
-    case "$cmd" in
-    install) cmd_install ;;
-    up) with_lock && cmd_up ;;
-    down) with_lock && cmd_down ;;
-    status) cmd_status ;;
-    -h | --help | help) usage ;;
-    "")
-        usage >&2
-        exit 2
-        ;;
-    *)
-        echo "redis: error: unknown command '$cmd'" >&2
-        usage >&2
-        exit 2
-        ;;
-    esac
-}
-
-main "$@"
+dispatch "$@"

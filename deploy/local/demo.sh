@@ -55,11 +55,9 @@ export TICKET_ROUTER_METRICS_PORT="$METRICS_PORT"
 export TICKET_ROUTER_TICK_INTERVAL_S="${TICKET_ROUTER_TICK_INTERVAL_S:-2}"
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 
-say() { echo "demo: $*"; }
-die() {
-    echo "demo: error: $*" >&2
-    exit 1
-}
+NAME=demo
+# shellcheck source=deploy/local/lib.sh
+source "$SCRIPT_DIR/lib.sh" # say, die
 [[ "$DURATION" =~ ^[0-9]+$ ]] || die "TICKET_ROUTER_DEMO_SECONDS must be whole seconds, got '$DURATION'"
 [[ -x "$BIN/ticket-router" ]] || die "no .venv: run 'make install' (make demo does it for you)"
 

@@ -1,7 +1,7 @@
-# Shared by the local service scripts (kafka.sh, redis.sh, prometheus.sh): sourced, not
-# run. The script sets NAME (message prefix), HOST, LOG, PIDFILE, STOP_TIMEOUT (seconds
-# before SIGKILL) and LOCK_DIR before calling these, and defines usage, running_pid and
-# cmd_<command> functions for dispatch.
+# Shared by the local service scripts (kafka.sh, redis.sh, prometheus.sh; demo.sh uses
+# say and die): sourced, not run. The script sets NAME (message prefix), HOST, LOG,
+# PIDFILE, STOP_TIMEOUT (seconds before SIGKILL) and LOCK_DIR before calling these, and
+# defines usage, running_pid and cmd_<command> functions for dispatch.
 
 say() { echo "$NAME: $*"; }
 die() {

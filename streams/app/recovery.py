@@ -58,7 +58,8 @@ def table_manager_class() -> type:
             return True
 
         async def _streams_ready(self, standbys_ready: bool) -> None:
-            """What Faust does once the stream partitions are back (unchanged)."""
+            """Faust's own steps once the stream partitions are back, in its order, ending
+            with the rebalance end and the ready log."""
             self.completed.set()
             self.app.flow_control.resume()
             self.app.consumer.resume_flow()

@@ -21,7 +21,13 @@ from router.triage.embedder import Embedder, HashingEmbedder
 from router.triage.language import LANGUAGES, UNKNOWN, LanguageGuess, detect_language
 from router.triage.priority import PriorityPolicy, PriorityScore, score_priority
 from router.triage.result import SkillScore, TriageResult
-from router.triage.rules import RuleHit, SignalScore, sentiment_signals, urgency_signals
+from router.triage.rules import (
+    RuleHit,
+    SignalScore,
+    sentiment_signals,
+    text_signals,
+    urgency_signals,
+)
 
 __all__ = [
     "DEFAULT_MAX_CHARS",
@@ -51,5 +57,6 @@ __all__ = [
     "join_fields",
     "score_priority",
     "sentiment_signals",
+    "text_signals",
     "urgency_signals",
 ]

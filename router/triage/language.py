@@ -51,6 +51,10 @@ _STOPWORDS: dict[str, frozenset[str]] = {
 }
 _CHAR_HINTS: dict[str, str] = {"de": "äöüß", "fr": "çèêàùœ", "es": "ñ¿¡", "pt": "ãõç", "it": "ì"}
 LANGUAGES: tuple[str, ...] = tuple(_STOPWORDS)
+_LANGUAGES_OF: dict[str, tuple[str, ...]] = {
+    word: tuple(language for language in LANGUAGES if word in _STOPWORDS[language])
+    for word in frozenset().union(*_STOPWORDS.values())
+}
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -68,12 +72,15 @@ def detect_language(text: str, min_words: int = 3) -> LanguageGuess:
     if len(words) < min_words:
         return LanguageGuess(UNKNOWN, 0.0)
     lowered = text[:5000].lower()
-    counts = Counter(words)
-    scores: dict[str, float] = {}
-    for language, stopwords in _STOPWORDS.items():
-        score = float(sum(n for word, n in counts.items() if word in stopwords))
-        score += 0.5 * sum(lowered.count(char) for char in _CHAR_HINTS.get(language, ""))
-        scores[language] = score
+    hits = dict.fromkeys(LANGUAGES, 0)
+    for word, n in Counter(words).items():
+        for language in _LANGUAGES_OF.get(word, ()):
+            hits[language] += n
+    scores = {
+        language: hits[language]
+        + 0.5 * sum(lowered.count(char) for char in _CHAR_HINTS.get(language, ""))
+        for language in LANGUAGES
+    }
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
     (best, best_score), (_, second_score) = ranked[0], ranked[1]
     if best_score < 1.5 or best_score <= second_score * 1.2:

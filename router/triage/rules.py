@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["RuleHit", "SignalScore", "sentiment_signals", "urgency_signals"]
+__all__ = ["RuleHit", "SignalScore", "sentiment_signals", "text_signals", "urgency_signals"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,32 +141,49 @@ _EXCLAMATION_BURST = re.compile(r"[!?]{3,}|!\s*!")
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
 
 
+def text_signals(text: str) -> tuple[SignalScore, SignalScore]:
+    """``(urgency, sentiment)`` of one text, sharing the work the two scores have in common."""
+    lowered = text.lower()
+    shouting = _is_shouting(text)
+    # a burst needs a "!" or three "?" in a row: most texts have neither
+    burst = ("!" in text or "???" in text) and _EXCLAMATION_BURST.search(text) is not None
+    return (
+        _score(lowered, _URGENCY_RULES, _URGENCY_ANY, shouting=shouting, burst=burst, weight=0.1),
+        _score(
+            lowered, _SENTIMENT_RULES, _SENTIMENT_ANY, shouting=shouting, burst=burst, weight=0.3
+        ),
+    )
+
+
 def urgency_signals(text: str) -> SignalScore:
     """Rule-based urgency in [0, 1] (weights add up, capped at 1)."""
-    return _score(text, _URGENCY_RULES, _URGENCY_ANY, shouting_weight=0.1)
+    return text_signals(text)[0]
 
 
 def sentiment_signals(text: str) -> SignalScore:
     """Rule-based frustration in [0, 1]: phrases, shouting, exclamation bursts."""
-    return _score(text, _SENTIMENT_RULES, _SENTIMENT_ANY, shouting_weight=0.3)
+    return text_signals(text)[1]
 
 
 def _score(
-    text: str,
+    lowered: str,
     rules: tuple[tuple[str, float, re.Pattern[str]], ...],
     any_rule: re.Pattern[str],
-    shouting_weight: float,
+    *,
+    shouting: bool,
+    burst: bool,
+    weight: float,
 ) -> SignalScore:
-    lowered = text.lower()
+    """Rules on the lower-cased text; shouting and a burst add ``weight`` / 0.75 of it."""
     hits = (
         [RuleHit(name, weight) for name, weight, pattern in rules if pattern.search(lowered)]
         if any_rule.search(lowered)
         else []
     )
-    if _is_shouting(text):
-        hits.append(RuleHit("shouting", shouting_weight))
-    if _EXCLAMATION_BURST.search(text):
-        hits.append(RuleHit("exclamation_burst", shouting_weight * 0.75))
+    if shouting:
+        hits.append(RuleHit("shouting", weight))
+    if burst:
+        hits.append(RuleHit("exclamation_burst", weight * 0.75))
     return SignalScore(score=min(1.0, sum(hit.weight for hit in hits)), hits=tuple(hits))
 
 

@@ -8,7 +8,9 @@ and the largest cost of the triage stage after the encoder. Here:
   concatenation of its words' features; words repeat from ticket to ticket, so each
   word's feature indices are computed once and cached (bounded);
 * word n-grams are tokenised with the vectorizer's own pattern and looked up once each;
-* counting, TF-IDF weighting and normalisation run over the whole batch in numpy.
+* feature indices go into a machine-integer buffer (``array``), which numpy reads
+  without a per-element conversion; counting, TF-IDF weighting and normalisation run
+  over the whole batch in numpy.
 
 The result is the vectorizer's own matrix, value for value (tests compare them bit for
 bit on tickets and on generated text). Vectorizers with other settings are refused
@@ -18,6 +20,7 @@ bit on tickets and on generated text). Vectorizers with other settings are refus
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Sequence
 
 import numpy as np
@@ -43,13 +46,20 @@ class FastTfidf:
                 "needs a fitted TfidfVectorizer with analyzer 'word' or 'char_wb', "
                 "lowercase, l2 norm, idf and no custom preprocessing"
             )
-        self._vocabulary: dict[str, int] = vectorizer.vocabulary_
+        # vocabulary index + 1: 0 never occurs, so ``filter(None, map(get, grams))`` keeps
+        # exactly the known n-grams, in C
+        self._position: dict[str, int] = {
+            gram: index + 1 for gram, index in vectorizer.vocabulary_.items()
+        }
         self._idf = np.asarray(vectorizer.idf_, dtype=np.float64)
         self._sublinear = bool(vectorizer.sublinear_tf)
         self._low, self._high = vectorizer.ngram_range
         self._char = vectorizer.analyzer == "char_wb"
-        self._tokens = re.compile(vectorizer.token_pattern).findall
-        self._words: dict[str, tuple[int, ...]] = {}
+        pattern = vectorizer.token_pattern
+        if pattern == r"(?u)\b\w\w+\b":  # the default; a maximal run of two or more word
+            pattern = r"\w\w+"  # characters is already bounded by \b: same tokens, faster
+        self._tokens = re.compile(pattern).findall
+        self._words: dict[str, array[int]] = {}
 
     @property
     def width(self) -> int:
@@ -61,16 +71,21 @@ class FastTfidf:
         width = self.width
         if len(texts) == 0:
             return csr_matrix((0, width), dtype=np.float64)
-        features: list[int] = []
         ends = np.zeros(len(texts) + 1, dtype=np.int64)
-        collect = self._char_features if self._char else self._word_features
-        for row, text in enumerate(texts):
-            collect(text.lower(), features)
-            ends[row + 1] = len(features)
+        if self._char:  # each word's positions are cached as an array: extend copies memory
+            features = array("q")
+            for row, text in enumerate(texts):
+                self._char_features(text.lower(), features)
+                ends[row + 1] = len(features)
+        else:  # a list extends faster from an iterator; converted once
+            found: list[int] = []
+            for row, text in enumerate(texts):
+                self._word_features(text.lower(), found)
+                ends[row + 1] = len(found)
+            features = array("q", found)
         rows = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(ends))
-        keys, counts = np.unique(
-            rows * width + np.asarray(features, dtype=np.int64), return_counts=True
-        )
+        indices = np.frombuffer(features, dtype=np.int64) - 1  # no per-item conversion
+        keys, counts = np.unique(rows * width + indices, return_counts=True)
         columns = (keys % width).astype(np.int32)
         indptr = np.searchsorted(keys // width, np.arange(len(texts) + 1)).astype(np.int32)
         data = counts.astype(np.float64)
@@ -85,19 +100,16 @@ class FastTfidf:
     def _word_features(self, text: str, out: list[int]) -> None:
         """Word n-grams as scikit-learn's ``_word_ngrams`` builds them (no stop words)."""
         tokens = self._tokens(text)
-        vocabulary = self._vocabulary
+        position = self._position.get
         for n in range(self._low, min(self._high, len(tokens)) + 1):
             grams = (
                 tokens
                 if n == 1
                 else map(" ".join, zip(*(tokens[i:] for i in range(n)), strict=False))
             )
-            for gram in grams:
-                index = vocabulary.get(gram)
-                if index is not None:
-                    out.append(index)
+            out.extend(filter(None, map(position, grams)))
 
-    def _char_features(self, text: str, out: list[int]) -> None:
+    def _char_features(self, text: str, out: array[int]) -> None:
         words = self._words
         for word in text.split():
             known = words.get(word)
@@ -109,23 +121,20 @@ class FastTfidf:
                     words[word] = known
             out.extend(known)
 
-    def _one_word(self, word: str) -> tuple[int, ...]:
-        """Vocabulary indices of the padded word's n-grams, as ``char_wb`` generates them."""
+    def _one_word(self, word: str) -> array[int]:
+        """Positions of the padded word's n-grams, as ``char_wb`` generates them."""
         padded = f" {word} "
         size = len(padded)
-        vocabulary = self._vocabulary
-        out: list[int] = []
+        position = self._position.get
+        out = array("q")
         for n in range(self._low, self._high + 1):
             if size <= n:  # a short word counts once, whole
-                index = vocabulary.get(padded)
-                if index is not None:
-                    out.append(index)
+                out.extend(filter(None, (position(padded),)))
                 break
-            for start in range(size - n + 1):
-                index = vocabulary.get(padded[start : start + n])
-                if index is not None:
-                    out.append(index)
-        return tuple(out)
+            out.extend(
+                filter(None, map(position, [padded[i : i + n] for i in range(size - n + 1)]))
+            )
+        return out
 
 
 def supported(vectorizer: TfidfVectorizer) -> bool:

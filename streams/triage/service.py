@@ -33,8 +33,7 @@ from router.triage import (
     detect_language,
     join_fields,
     score_priority,
-    sentiment_signals,
-    urgency_signals,
+    text_signals,
 )
 from streams.triage.catalogue import Catalogue, load_catalogue
 from streams.triage.classifier import ClassifierConfig, SkillClassifier
@@ -270,24 +269,26 @@ class TriageService:
             confidence = _after_negatives(raw, proba, confidence)
         else:
             proba, confidence = np.zeros((len(texts), 0)), np.zeros(len(texts))
-        urgent_sim = _max_sim(vectors, self._urgent)
-        frustrated_sim = _max_sim(vectors, self._frustrated)
+        urgent_sim = _max_sim(vectors, self._urgent).tolist()
+        frustrated_sim = _max_sim(vectors, self._frustrated).tolist()
+        classes = [str(c) for c in classifier.classes_]
+        order = np.argsort(-proba, axis=1)[:, : self.settings.top_k]
+        top, top_proba = order.tolist(), np.take_along_axis(proba, order, axis=1).tolist()
+        confidences = np.asarray(confidence, dtype=float).tolist()
         results = []
         for row, (item, clean) in enumerate(zip(inputs, cleaned, strict=True)):
-            results.append(
-                self._result(
-                    item=item,
-                    text=clean.text,
-                    flags=clean.flags,
-                    proba=proba[row],
-                    confidence=float(confidence[row]),
-                    classes=list(classifier.classes_),
-                    urgent_sim=float(urgent_sim[row]),
-                    frustrated_sim=float(frustrated_sim[row]),
-                    version=version,
-                )
+            result = self._result(
+                item=item,
+                text=clean.text,
+                flags=clean.flags,
+                skills=tuple(map(SkillScore, (classes[i] for i in top[row]), top_proba[row])),
+                confidence=confidences[row],
+                urgent_sim=urgent_sim[row],
+                frustrated_sim=frustrated_sim[row],
+                version=version,
             )
-            self._remember(item.ticket_id, clean.text, vectors[row], results[-1].category)
+            results.append(result)
+            self._remember(item.ticket_id, clean.text, vectors[row], result.category)
         return results
 
     def _result(
@@ -296,21 +297,17 @@ class TriageService:
         item: TriageInput,
         text: str,
         flags: frozenset[str],
-        proba: np.ndarray,
+        skills: tuple[SkillScore, ...],
         confidence: float,
-        classes: list[str],
         urgent_sim: float,
         frustrated_sim: float,
         version: int,
     ) -> TriageResult:
-        order = np.argsort(-proba)[: self.settings.top_k] if len(proba) else []
-        skills = tuple(SkillScore(str(classes[i]), float(proba[i])) for i in order)
         empty = FLAG_EMPTY in flags
         if empty:  # nothing to read: no category, whatever the classifier's prior says
             confidence = 0.0
         uncertain = empty or not skills or confidence < self.settings.threshold
-        urgency_rules = urgency_signals(text)
-        sentiment_rules = sentiment_signals(text)
+        urgency_rules, sentiment_rules = text_signals(text)
         urgency_bonus = _similarity_bonus(urgent_sim)
         frustration_bonus = _similarity_bonus(frustrated_sim)
         urgency = min(1.0, urgency_rules.score + urgency_bonus)

@@ -65,6 +65,8 @@ def test_matches_sklearn_on_tickets_and_odd_text() -> None:
     _assert_same(_fitted(sublinear_tf=False, ngram_range=(1, 3)), texts)
     for ngram_range in ((1, 1), (1, 2), (2, 3)):  # the word analyzer, as the classifier uses it
         _assert_same(_fitted(analyzer="word", ngram_range=ngram_range), texts)
+    # a token pattern other than the default is used as given (one-letter words count here)
+    _assert_same(_fitted(analyzer="word", ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b"), texts)
 
 
 @settings(max_examples=150, deadline=None)
@@ -72,6 +74,7 @@ def test_matches_sklearn_on_tickets_and_odd_text() -> None:
 def test_matches_sklearn_on_any_text(texts: list[str]) -> None:
     _assert_same(_fitted(), texts)
     _assert_same(_fitted(analyzer="word", ngram_range=(1, 2)), texts)
+    _assert_same(_fitted(analyzer="word", token_pattern=r"(?u)\b\w+\b"), texts)
 
 
 def test_no_texts_give_an_empty_matrix() -> None:

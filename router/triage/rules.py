@@ -176,7 +176,7 @@ def _score(
 ) -> SignalScore:
     """Rules on the lower-cased text; shouting and a burst add ``weight`` / 0.75 of it."""
     hits = (
-        [RuleHit(name, weight) for name, weight, pattern in rules if pattern.search(lowered)]
+        [RuleHit(name, points) for name, points, pattern in rules if pattern.search(lowered)]
         if any_rule.search(lowered)
         else []
     )

@@ -3,11 +3,13 @@
     python benchmarks/bench_triage.py [--csv PATH] [--n 500] [--train 2000]
                                       [--backends torch,onnx,onnx-int8] [--seq-lens 128,256]
                                       [--single 200] [--batch-size 8] [--stage-batch 64]
+                                      [--same-process]
 
 Texts: a sample of --n tickets from --csv (columns --text-cols), or the shipped catalogue
-examples when no path is given. With --csv the classifier is trained once on --train other
-rows of the file (catalogue + history, so the confidence model and the neighbour search run
-as in production), otherwise on the catalogue alone; every backend shares that classifier.
+examples when no path is given. With --csv the classifier is trained on --train other rows
+of the file (catalogue + history, so the confidence model and the neighbour search run as
+in production), otherwise on the catalogue alone; training is deterministic, so every
+backend gets the same classifier.
 
 For each backend and max sequence length it prints: tickets/s of raw batched encode (one
 ``encode`` call over all texts, batch --batch-size, sorted by length: its best case; in
@@ -17,15 +19,20 @@ arrival order, as the worker batches them; the LRU cache is off so nothing is re
 the two ratios, over --repeat interleaved rounds: throughput is the median over rounds,
 each ratio the median of the per-round ratios (the CPUs may be shared). Then p50/p99
 single-ticket latency of raw encode and of the triage stage with the p99 ratio, and raw
-encode versus raw torch at the same sequence length. Prints figures; asserts nothing.
+encode versus raw torch at the same sequence length. Each backend and length runs in a
+fresh process (--same-process: all in this one): an encoder that ran before, torch's
+especially, slows the next one's raw encode by up to a fifth. Prints figures (progress
+on stderr); asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import random
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -36,7 +43,11 @@ if str(ROOT) not in sys.path:
 
 from router.triage import clean_text, join_fields  # noqa: E402
 from streams.triage.catalogue import load_catalogue  # noqa: E402
-from streams.triage.embedding import EmbedderConfig, SentenceTransformerEmbedder  # noqa: E402
+from streams.triage.embedding import (  # noqa: E402
+    BACKENDS,
+    EmbedderConfig,
+    SentenceTransformerEmbedder,
+)
 from streams.triage.service import TriageInput, TriageService, TriageSettings  # noqa: E402
 from streams.triage.vector_cache import cached_embeddings  # noqa: E402
 
@@ -76,6 +87,7 @@ def _trained_service(train: list[tuple[str, str]], args: argparse.Namespace) -> 
         print(
             f"classifier trained on {len(service.store)} examples "
             f"in {time.perf_counter() - started:.1f} s",
+            file=sys.stderr,
             flush=True,
         )
     return service
@@ -151,24 +163,64 @@ def main() -> int:
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=5, help="interleaved rounds (medians)")
+    parser.add_argument(
+        "--same-process",
+        action="store_true",
+        help="run every backend and length in this process (by default each runs in a fresh "
+        "one: a backend that ran before, torch especially, slows the next one's encoder)",
+    )
+    parser.add_argument("--result-line", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    unknown = set(args.backends.split(",")) - set(BACKENDS)
+    if unknown:
+        parser.error(f"unknown backend(s) {', '.join(sorted(unknown))}; use {', '.join(BACKENDS)}")
+    combos = [(b, int(s)) for b in args.backends.split(",") for s in args.seq_lens.split(",")]
     texts, train = _rows(args)
-    median_chars = statistics.median(len(t) for t in texts)
-    print(f"{len(texts)} tickets timed, median {median_chars:.0f} chars", flush=True)
-    service = _trained_service(train, args)
+    if not args.result_line:
+        median_chars = statistics.median(len(t) for t in texts)
+        print(f"{len(texts)} tickets timed, median {median_chars:.0f} chars", flush=True)
+    fresh = len(combos) > 1 and not args.same_process
+    service = None if fresh else _trained_service(train, args)
     torch_raw: dict[int, float] = {}
-    for backend in args.backends.split(","):
-        for seq_len in (int(s) for s in args.seq_lens.split(",")):
+    for backend, seq_len in combos:
+        if service is None:
+            raw_rate, line = _in_fresh_process(backend, seq_len)
+        else:
             raw_rate, line = _bench(service, backend, seq_len, texts, args)
-            if backend == "torch":
-                torch_raw[seq_len] = raw_rate
-            versus = (
-                f"  raw vs torch raw {raw_rate / torch_raw[seq_len]:4.2f}x"
-                if seq_len in torch_raw
-                else ""
-            )
-            print(line + versus, flush=True)
+        if args.result_line:
+            print(_RESULT + json.dumps({"raw_rate": raw_rate, "line": line}), flush=True)
+            continue
+        if backend == "torch":
+            torch_raw[seq_len] = raw_rate
+        versus = (
+            f"  raw vs torch raw {raw_rate / torch_raw[seq_len]:4.2f}x"
+            if seq_len in torch_raw
+            else ""
+        )
+        print(line + versus, flush=True)
     return 0
+
+
+_RESULT = "bench-triage-result "
+
+
+def _in_fresh_process(backend: str, seq_len: int) -> tuple[float, str]:
+    """Run one backend and length in a new interpreter (same arguments otherwise)."""
+    argv = [a for a in sys.argv[1:] if a != "--same-process"]
+    for flag in ("--backends", "--seq-lens"):  # drop the lists; this run names one of each
+        argv = [a for a in argv if not a.startswith(flag + "=")]
+        while flag in argv:
+            at = argv.index(flag)
+            del argv[at : at + 2]
+    argv += ["--backends", backend, "--seq-lens", str(seq_len), "--result-line"]
+    done = subprocess.run(
+        [sys.executable, __file__, *argv], stdout=subprocess.PIPE, text=True, check=False
+    )
+    results = [x for x in done.stdout.splitlines() if x.startswith(_RESULT)]
+    if done.returncode != 0 or not results:
+        raise SystemExit(f"bench_triage: the {backend} run at {seq_len} tokens failed")
+    result = json.loads(results[-1][len(_RESULT) :])
+    return float(result["raw_rate"]), str(result["line"])
 
 
 if __name__ == "__main__":

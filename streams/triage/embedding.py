@@ -114,6 +114,10 @@ class SentenceTransformerEmbedder:
         )
         return np.asarray(vectors, dtype=np.float32)
 
+    def clear_cache(self) -> None:
+        """Forget every cached vector (benchmarks start each round empty)."""
+        self._cache.clear()
+
     def _remember(self, text: str, vector: np.ndarray) -> None:
         if self.config.cache_size <= 0:
             return

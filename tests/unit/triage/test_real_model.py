@@ -28,6 +28,29 @@ def test_packaged_model_embeds_offline(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.slow
+def test_repeated_text_is_encoded_once_until_the_cache_is_cleared(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    embedder = SentenceTransformerEmbedder(EmbedderConfig(max_seq_length=64, cache_size=10))
+    encoded: list[str] = []
+    real = embedder.encode_raw
+
+    def counting(texts: list[str], show_progress: bool = False) -> np.ndarray:
+        encoded.extend(texts)
+        return real(texts, show_progress)
+
+    monkeypatch.setattr(embedder, "encode_raw", counting)
+    first = embedder.embed_array(["reset my password", "reset my password", "vpn is down"])
+    assert encoded == ["reset my password", "vpn is down"]  # a repeat in a batch: once
+    again = embedder.embed_array(["vpn is down"])
+    assert encoded == ["reset my password", "vpn is down"]  # served from the cache
+    assert np.array_equal(again[0], first[2])
+    embedder.clear_cache()
+    embedder.embed_array(["vpn is down"])
+    assert encoded == ["reset my password", "vpn is down", "vpn is down"]
+
+
+@pytest.mark.slow
 def test_packaged_model_takes_odd_cleaned_text() -> None:
     from router.triage import clean_text
 

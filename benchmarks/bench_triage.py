@@ -20,10 +20,10 @@ unless --cache gives it a size: it is then emptied before every round, so a roun
 only the repeats within the sample) and the two ratios, over --repeat interleaved rounds:
 throughput is the median over rounds, each ratio the median of the per-round ratios (the
 CPUs may be shared). Then p50/p99 single-ticket latency of raw encode and of the triage
-stage with the p99 ratio, and raw encode versus raw torch at the same sequence length. Each backend and length runs in a
-fresh process (--same-process: all in this one): an encoder that ran before, torch's
-especially, slows the next one's raw encode by up to a fifth. Prints figures (progress
-on stderr); asserts nothing.
+stage with the p99 ratio, and raw encode versus raw torch at the same sequence length.
+Each backend and length runs in a fresh process (--same-process: all in this one): an
+encoder that ran before, torch's especially, slows the next one's raw encode by up to a
+fifth. Prints figures (progress on stderr); asserts nothing.
 """
 
 from __future__ import annotations

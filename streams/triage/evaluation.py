@@ -32,6 +32,7 @@ __all__ = [
     "Split",
     "accuracy_at_coverage",
     "calibration_error",
+    "check_splits",
     "evaluate",
     "holdout_split",
     "kfold_splits",
@@ -128,7 +129,7 @@ def holdout_split(labels: Sequence[str], test_size: float = 0.2, seed: int = 0) 
         n_test = min(max(n_test, 1 if len(idx) >= 2 else 0), len(idx) - 1)
         test += idx[:n_test].tolist()
         train += idx[n_test:].tolist()
-    return [Split(np.array(sorted(train)), np.array(sorted(test)))]
+    return [Split(np.array(sorted(train), dtype=np.int64), np.array(sorted(test), dtype=np.int64))]
 
 
 def kfold_splits(labels: Sequence[str], folds: int = 5, seed: int = 0) -> list[Split]:
@@ -150,6 +151,30 @@ def kfold_splits(labels: Sequence[str], folds: int = 5, seed: int = 0) -> list[S
     return [Split(everything[fold_of != k], everything[fold_of == k]) for k in range(folds)]
 
 
+def check_splits(labels: Sequence[str], splits: Sequence[Split]) -> None:
+    """Raise ``ValueError`` saying why these splits cannot be evaluated, if they cannot.
+
+    Every split needs a test ticket, and a training part with two categories or more.
+    """
+    y = np.asarray(list(labels), dtype=object)
+    categories = sorted(set(y.tolist()))
+    if len(categories) < 2:
+        found = f" ({categories[0]!r})" if categories else ""
+        raise ValueError(
+            f"need labelled tickets of at least two categories; found {len(categories)}{found}"
+        )
+    for number, split in enumerate(splits, start=1):
+        where = f"split {number} of {len(splits)}" if len(splits) > 1 else "the split"
+        if len(split.test) == 0:
+            fewer = " or fewer folds" if len(splits) > 1 else ""
+            raise ValueError(
+                f"{where} has no test tickets: {len(y)} labelled tickets are too few (a "
+                f"category needs 2 tickets before one is tested); use more tickets{fewer}"
+            )
+        if len(set(y[split.train].tolist())) < 2:
+            raise ValueError(f"{where}: its training tickets are all of one category")
+
+
 def evaluate(
     texts: Sequence[str],
     vectors: np.ndarray,
@@ -160,6 +185,7 @@ def evaluate(
     progress: Progress | None = None,
 ) -> dict[str, object]:
     """Train/test the classifier and the baseline on every split; pooled figures."""
+    check_splits(labels, splits)
     say = progress or _stderr
     texts_a = np.asarray(list(texts), dtype=object)
     y = np.asarray(list(labels), dtype=object)

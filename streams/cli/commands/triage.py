@@ -196,7 +196,13 @@ def _triage_eval(args: argparse.Namespace) -> int:
 
     from router.triage import clean_text, join_fields
     from streams.triage.catalogue import read_labelled_csv
-    from streams.triage.evaluation import Split, evaluate, holdout_split, kfold_splits
+    from streams.triage.evaluation import (
+        Split,
+        check_splits,
+        evaluate,
+        holdout_split,
+        kfold_splits,
+    )
     from streams.triage.vector_cache import cached_embeddings
 
     def say(message: str) -> None:
@@ -219,6 +225,7 @@ def _triage_eval(args: argparse.Namespace) -> int:
             fields, labels = train.fields + test.fields, train.labels + test.labels
             n = len(train.labels)
             splits = [Split(np.arange(n), np.arange(n, len(labels)))]
+        check_splits(labels, splits)
     except ValueError as exc:
         raise CliError(str(exc)) from exc
     texts = [clean_text(join_fields(*f)).text for f in fields]

@@ -37,6 +37,35 @@ def test_missing_columns_are_named(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "--text-cols and --label-col" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("rows", "extra", "message"),
+    [
+        (["vpn down,network", "vpn slow,network"], [], "at least two categories; found 1"),
+        (["vpn down,network", "invoice,billing"], [], "the split has no test tickets"),
+        (
+            ["vpn down,network", "vpn slow,network", "invoice,billing", "refund,billing"],
+            ["--folds", "5"],
+            "split 5 of 5 has no test tickets",
+        ),
+    ],
+)
+def test_too_little_labelled_data_is_a_clear_error(
+    rows: list[str],
+    extra: list[str],
+    message: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("\n".join(["text,team", *rows]) + "\n", encoding="utf-8")
+    argv = ["triage-eval", "--csv", str(path), "--text-cols", "text", "--label-col", "team"]
+    assert main([*argv, "--fake-embedder", *extra]) == 1
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+    assert "loading the embedding model" not in err  # refused before any work
+
+
 def test_triage_json_with_fake_embedder(capsys: pytest.CaptureFixture[str]) -> None:
     argv = ["triage", "We were charged twice for the invoice", "--fake-embedder", "--json"]
     assert main([*argv, "--tier", "vip", "--threshold", "0.1"]) == 0

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from streams.files import read_config
 from streams.topics import DEFAULT_PARTITIONS, TopicCatalogue
 
 __all__ = ["ENV_PREFIX", "Settings"]
@@ -137,7 +138,10 @@ class Settings(BaseSettings):
         if not raw:
             return {"default": {"policy": self.default_policy}, "groups": {}}
         if raw.startswith("{"):
-            data = json.loads(raw)
+            try:
+                data = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"TICKET_ROUTER_GROUP_CONFIG is not valid JSON: {exc}") from exc
         else:
             path = Path(raw)
             if not path.exists():
@@ -145,13 +149,8 @@ class Settings(BaseSettings):
                     f"TICKET_ROUTER_GROUP_CONFIG={raw!r}: no such file; give a JSON object "
                     "or the path of a JSON/YAML file"
                 )
-            text = path.read_text(encoding="utf-8")
-            if path.suffix in {".yaml", ".yml"}:
-                import yaml
-
-                data = yaml.safe_load(text) or {}
-            else:
-                data = json.loads(text)
+            what = "TICKET_ROUTER_GROUP_CONFIG file"
+            data = read_config(path, what, json_only=path.suffix not in {".yaml", ".yml"}) or {}
         if not isinstance(data, dict):
             raise ValueError("group config must be an object with 'default' and/or 'groups'")
         default = dict(data.get("default") or {})

@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from router.simulation import SimAgent, SimInput, SimTicket
+from streams.files import FileError, read_text
 
 __all__ = ["PRESETS", "Mapping", "ReplayError", "load_mapping", "load_replay"]
 
@@ -72,7 +73,10 @@ def load_mapping(spec: str) -> Mapping:
                 f"mapping {spec!r} is neither a file nor a preset; pass a YAML file or "
                 f"one of: {', '.join(PRESETS)}"
             )
-        text = p.read_text(encoding="utf-8")
+        try:
+            text = read_text(p, "mapping")
+        except FileError as exc:
+            raise ReplayError(str(exc)) from exc
     try:
         data: Any = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -117,11 +121,20 @@ def _rows(path: Path) -> Iterator[dict[str, str]]:
     with path.open("rb") as probe:
         gzipped = probe.read(2) == b"\x1f\x8b"
     opener: Any = gzip.open if gzipped else open
-    with (
-        opener(path, "rb") as stream,
-        io.TextIOWrapper(stream, encoding="utf-8-sig", newline="") as text,
-    ):
-        yield from csv.DictReader(text)
+    rows = 0
+    try:
+        with (
+            opener(path, "rb") as stream,
+            io.TextIOWrapper(stream, encoding="utf-8-sig", newline="") as text,
+        ):
+            for row in csv.DictReader(text):
+                yield row
+                rows += 1
+    except (OSError, EOFError, UnicodeDecodeError, csv.Error) as exc:
+        kind = "a gzipped UTF-8 CSV" if gzipped else "a UTF-8 CSV"
+        raise ReplayError(
+            f"cannot read {path} as {kind} after {rows:,} rows: {exc}; check the file"
+        ) from exc
 
 
 def _priority(value: str | None, names: dict[str, int]) -> int:

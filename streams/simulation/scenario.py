@@ -10,10 +10,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from models.enums import CustomerTier, Proficiency
 from router.simulation import AgentSpec, ScenarioSpec, ShiftSpec, SpikeSpec
+from streams.files import FileError, read_config
 
 __all__ = ["ScenarioError", "default_scenario_path", "load_scenario", "parse_scenario"]
 
@@ -36,9 +35,9 @@ def load_scenario(path: str | Path) -> ScenarioSpec:
     if not p.is_file():
         raise ScenarioError(f"scenario file {p} not found; pass an existing YAML file")
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"scenario {p} is not valid YAML: {exc}") from exc
+        data = read_config(p, "scenario")
+    except FileError as exc:
+        raise ScenarioError(str(exc)) from exc
     if not isinstance(data, dict):
         raise ScenarioError(f"scenario {p} must be a mapping with 'agents' and 'categories'")
     return parse_scenario(data)

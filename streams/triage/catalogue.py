@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from streams.files import FileError, read_text
+
 __all__ = ["Catalogue", "LabelledRows", "load_catalogue", "read_labelled_csv"]
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
@@ -52,14 +54,12 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
         )
         source = "default catalogue"
     else:
-        try:
-            raw = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ValueError(
-                f"cannot read catalogue {path}: {exc.strerror}; check the path"
-            ) from exc
+        raw = read_text(path, "catalogue")
         source = str(path)
-    data = yaml.safe_load(raw)
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        raise FileError(f"catalogue {source} is not valid YAML: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("categories"), dict):
         raise ValueError(f"{source}: expected a mapping with 'categories: {{name: {{...}}}}'")
     descriptions: dict[str, str] = {}

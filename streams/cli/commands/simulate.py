@@ -147,14 +147,12 @@ def _policies(text: str) -> list[str]:
 def _config(path: str | None) -> dict[str, Any]:
     if path is None:
         return {}
-    import yaml
+    from streams.files import FileError, read_config
 
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise CliError(f"--config: cannot read {path}: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise CliError(f"--config: {path} is not valid YAML: {exc}") from exc
+        data = read_config(path, "file")
+    except FileError as exc:
+        raise CliError(f"--config: {exc}") from exc
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -129,11 +129,13 @@ def _worker(args: argparse.Namespace) -> int:
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
     )
-    asyncio.run(preflight(settings))
     from streams.app.app import build_app
+    from streams.app.groups import GroupConfigs
 
-    try:
-        router_app = build_app(settings)
-    except ValueError as exc:  # GroupConfig errors name the key
+    try:  # before the broker checks: a broken file is reported with or without Kafka
+        GroupConfigs(settings.group_configs()).check()
+    except ValueError as exc:  # the file's errors name it, GroupConfig's the key
         raise CliError(f"invalid group configuration: {exc}", exit_code=2) from exc
+    asyncio.run(preflight(settings))
+    router_app = build_app(settings)
     return router_app.run()

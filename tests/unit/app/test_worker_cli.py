@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -41,3 +42,30 @@ def test_invalid_settings_are_reported(
     monkeypatch.setenv("TICKET_ROUTER_SESSION_TIMEOUT_S", "1")
     assert main(["worker"]) == 2
     assert "session_timeout_s" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"default: [\n", "is not valid YAML"),
+        (b"default:\n  policy: fastest\n", "policy: 'fastest' is not one of"),
+        ("default: {policy: skills}  # équipe\n".encode("latin-1"), "is not UTF-8 text"),
+    ],
+)
+def test_a_broken_group_config_is_reported_before_any_broker_check(
+    content: bytes,
+    message: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = tmp_path / "groups.yaml"
+    path.write_bytes(content)
+    monkeypatch.setenv("TICKET_ROUTER_GROUP_CONFIG", str(path))
+    # no broker listens there: the configuration is refused first, without waiting for one
+    code = main(["worker", "--bootstrap", f"127.0.0.1:{_closed_port()}", "--metrics-port", "0"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "invalid group configuration" in err
+    assert message in err
+    assert "not reachable" not in err

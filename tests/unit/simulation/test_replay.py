@@ -134,3 +134,15 @@ def test_log_errors_say_what_to_fix(tmp_path: Path) -> None:
     bad_time.write_text(LOG.read_text().replace("1/3/2016 09:00", "2016-03-01 09:00"))
     with pytest.raises(ReplayError, match="does not match time_format"):
         load_replay(bad_time, mapping)
+
+
+def test_unreadable_logs_are_errors_not_tracebacks(tmp_path: Path) -> None:
+    mapping = load_mapping("servicenow")
+    cut = tmp_path / "cut.csv.gz"  # a download that stopped half-way
+    cut.write_bytes(gzip.compress(LOG.read_bytes() * 50)[:400])
+    with pytest.raises(ReplayError, match=r"as a gzipped UTF-8 CSV after \d+ rows"):
+        load_replay(cut, mapping)
+    latin = tmp_path / "latin1.csv"  # an export in another encoding
+    latin.write_bytes(LOG.read_text().replace("INC0000001", "INCé0001").encode("latin-1"))
+    with pytest.raises(ReplayError, match="as a UTF-8 CSV after 0 rows: 'utf-8' codec"):
+        load_replay(latin, mapping)

@@ -1,0 +1,46 @@
+"""Reading the operator's configuration files with errors that name the file.
+
+Scenario, mapping, catalogue and group-configuration files are written by people: a
+missing file, a file saved in another encoding or broken YAML/JSON must be an error that
+says which file and what is wrong, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+__all__ = ["FileError", "read_config", "read_text"]
+
+
+class FileError(ValueError):
+    """A configuration file that cannot be read or parsed; the message names it."""
+
+
+def read_text(path: str | Path, what: str) -> str:
+    """The UTF-8 text of ``path`` (``what`` names it in errors, e.g. "scenario")."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise FileError(
+            f"{what} {path} is not UTF-8 text (byte {exc.start}: {exc.reason}); save it as UTF-8"
+        ) from exc
+    except OSError as exc:
+        raise FileError(f"cannot read {what} {path}: {exc.strerror or exc}") from exc
+
+
+def read_config(path: str | Path, what: str, *, json_only: bool = False) -> Any:
+    """Parse ``path`` as YAML (JSON is YAML too), or as JSON only with ``json_only``."""
+    text = read_text(path, what)
+    if json_only:
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise FileError(f"{what} {path} is not valid JSON: {exc}") from exc
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise FileError(f"{what} {path} is not valid YAML: {exc}") from exc

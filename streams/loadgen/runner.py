@@ -78,7 +78,11 @@ async def _tail_consumer(config: RunConfig) -> Any:
     consumer = AIOKafkaConsumer(
         bootstrap_servers=config.bootstrap, group_id=None, enable_auto_commit=False
     )
-    await consumer.start()
+    try:
+        await consumer.start()
+    except BaseException:
+        await consumer.stop()
+        raise
     consumer.assign(partitions)
     await consumer.seek_to_end(*partitions)
     for tp in partitions:  # resolve the end offsets now, before anything is produced
@@ -102,7 +106,11 @@ async def run(
     producer = AIOKafkaProducer(
         bootstrap_servers=config.bootstrap, acks=config.acks, linger_ms=config.linger_ms
     )
-    await producer.start()
+    try:
+        await producer.start()
+    except BaseException:
+        await producer.stop()  # a failed start leaves its connections open otherwise
+        raise
     consumer = None
     try:
         if config.follow:

@@ -108,6 +108,10 @@ def _produce(args: argparse.Namespace) -> int:
         duration = 60.0
     if duration is not None and duration <= 0:
         raise CliError("--duration must be positive", exit_code=2)
+    if args.count is not None and args.count < 1:
+        raise CliError("--count must be at least 1", exit_code=2)
+    if args.tenant is not None and not args.tenant.strip():
+        raise CliError("--tenant must not be empty", exit_code=2)
     try:
         catalogue = TopicCatalogue.from_env(dict(os.environ))
         if args.prefix is not None:
@@ -154,16 +158,14 @@ def _produce(args: argparse.Namespace) -> int:
                 on_assigned=show if args.show_assignments else None,
             )
         )
-    except RuntimeError as exc:
-        raise CliError(str(exc), exit_code=3) from exc
-    except Exception as exc:
+    except RuntimeError as exc:  # aiokafka's errors are RuntimeErrors too
         if type(exc).__name__ == "KafkaConnectionError":
             raise CliError(
                 f"Kafka at {bootstrap} is not reachable ({exc}); start it with "
-                "'ticket-router dev up' or set TICKET_ROUTER_KAFKA_BOOTSTRAP",
+                "'ticket-router dev up' or set TICKET_ROUTER_KAFKA_BOOTSTRAP (--bootstrap)",
                 exit_code=3,
             ) from exc
-        raise
+        raise CliError(str(exc), exit_code=3) from exc
     for warning in getattr(workload, "warnings", []):
         print(f"warning: {warning}", file=sys.stderr)
     summary = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import warnings
 from collections import Counter
 
 import pytest
@@ -70,3 +72,33 @@ def test_demo_without_a_worker_says_so() -> None:
 def test_produce_rejects_a_bad_rate(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["produce", "--rate", "0"]) == 2
     assert "--rate" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--count", "0"], "--count must be at least 1"),
+        (["--tenant", " "], "--tenant must not be empty"),
+        (["--duration", "-1"], "--duration must be positive"),
+    ],
+)
+def test_produce_rejects_bad_bounds(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["produce", *argv]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_produce_says_what_to_do_when_kafka_does_not_answer(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ResourceWarning)  # the failed producer is closed
+        code = main(["produce", "--bootstrap", f"127.0.0.1:{port}", "--count", "1"])
+    assert code == 3
+    err = capsys.readouterr().err
+    assert "is not reachable" in err
+    assert "ticket-router dev up" in err

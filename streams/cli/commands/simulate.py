@@ -219,8 +219,14 @@ def _simulate(args: argparse.Namespace) -> int:
         raise CliError(f"--jobs: must be 1 or more, got {args.jobs}")
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
     config = _config(args.config)
-    if args.html is not None and not Path(args.html).parent.exists():
-        raise CliError(f"--html: folder {Path(args.html).parent} does not exist")
+    if args.html is not None:  # checked before the run, which can take minutes
+        html = Path(args.html)
+        if html.is_dir():
+            raise CliError(
+                f"--html: {html} is a folder; name the file, e.g. {html / 'report.html'}"
+            )
+        if not html.parent.is_dir():
+            raise CliError(f"--html: folder {html.parent} does not exist")
     sim, info = _load(args)
     show = not args.quiet and (args.progress or sys.stderr.isatty())
     progress = Progress(sys.stderr, redraw=sys.stderr.isatty()) if show else None
@@ -234,7 +240,10 @@ def _simulate(args: argparse.Namespace) -> int:
     else:
         print(render_table(result, info, goals))
     if args.html is not None:
-        Path(args.html).write_text(render_html(result, info, goals), encoding="utf-8")
+        try:
+            Path(args.html).write_text(render_html(result, info, goals), encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"--html: cannot write {args.html}: {exc.strerror or exc}") from exc
         if not args.quiet:
             print(f"HTML report written to {args.html}", file=sys.stderr)
     return 0

@@ -91,6 +91,7 @@ def test_progress_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
         (["--replay", "x.csv", "--mapping", "nope"], "neither a file nor a preset"),
         (["--config", "missing.yaml"], "--config: cannot read"),
         (["--html", "/nonexistent-dir/r.html"], "--html: folder"),
+        (["--html", "."], "--html: . is a folder; name the file"),
         (["--jobs", "0"], "--jobs: must be 1 or more"),
     ],
 )

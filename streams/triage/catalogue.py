@@ -93,6 +93,8 @@ class LabelledRows:
 
 def read_labelled_csv(path: str | Path, text_cols: list[str], label_col: str) -> LabelledRows:
     """Read ``text_cols`` and ``label_col``; rows with an empty label are skipped."""
+    if Path(path).is_dir():
+        raise ValueError(f"cannot read {path}: it is a folder; pass a CSV file")
     if not Path(path).is_file():
         raise ValueError(f"cannot read {path}: no such file; check the path")
     with Path(path).open(encoding="utf-8", errors="replace", newline="") as handle:
@@ -100,8 +102,9 @@ def read_labelled_csv(path: str | Path, text_cols: list[str], label_col: str) ->
         header = reader.fieldnames or []
         missing = [col for col in [*text_cols, label_col] if col not in header]
         if missing:
+            have = [name[:40] for name in header[:20]] + (["..."] if len(header) > 20 else [])
             raise ValueError(
-                f"{path}: columns {missing} not found (have {header}); "
+                f"{path}: columns {missing} not found (have {have}); "
                 "pass --text-cols and --label-col"
             )
         fields: list[list[str]] = []

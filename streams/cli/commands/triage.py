@@ -67,7 +67,9 @@ def register(subparsers: Any) -> None:
     evaluate.add_argument("--folds", type=int, default=0, help="k-fold instead of a hold-out")
     evaluate.add_argument("--test-size", type=float, default=0.2, help="hold-out share")
     evaluate.add_argument("--seed", type=int, default=0, help="split seed")
-    evaluate.add_argument("--limit", type=int, default=0, help="use only the first N rows")
+    evaluate.add_argument(
+        "--limit", type=int, default=0, help="use only the first N rows (default 0: all)"
+    )
     _add_csv_columns(evaluate)
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     evaluate.add_argument("--no-cache", action="store_true", help="do not use the vector cache")
@@ -191,6 +193,8 @@ def _triage_eval(args: argparse.Namespace) -> int:
         raise CliError("--test-size must be between 0 and 1 (e.g. 0.2)")
     if args.folds == 1 or args.folds < 0:
         raise CliError("--folds must be 0 (hold-out) or at least 2")
+    if args.limit < 0:
+        raise CliError("--limit must be 0 (every row) or a number of rows")
     columns = _columns(args)
     import numpy as np
 

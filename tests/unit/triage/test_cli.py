@@ -19,6 +19,8 @@ from streams.cli.main import main
         (["triage-eval", "--csv", "a.csv", "--folds", "1"], "--folds must be"),
         (["triage-eval", "--csv", "a.csv", "--test-size", "1.5"], "--test-size"),
         (["triage-eval", "--csv", "missing.csv", "--fake-embedder"], "no such file"),
+        (["triage-eval", "--csv", ".", "--fake-embedder"], "it is a folder"),
+        (["triage-eval", "--csv", "a.csv", "--limit", "-3"], "--limit must be 0"),
         (["triage", "x", "--threshold", "2"], "--threshold"),
         (["triage", "x", "--catalogue", "missing.yaml", "--fake-embedder"], "cannot read"),
     ],

@@ -197,6 +197,12 @@ async def _main(args: argparse.Namespace, prefix: str) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
+    if args.interval < 0.2:
+        raise CliError("--interval must be at least 0.2 seconds", exit_code=2)
+    if args.iterations is not None and args.iterations < 1:
+        raise CliError("--iterations must be at least 1", exit_code=2)
+    if args.decisions < 0:
+        raise CliError("--decisions must be 0 or more", exit_code=2)
     args.redis_url_resolved = (
         args.redis_url or os.environ.get("TICKET_ROUTER_REDIS_URL") or "redis://127.0.0.1:16379/0"
     )

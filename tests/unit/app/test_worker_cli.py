@@ -1,4 +1,5 @@
-"""``ticket-router worker``: help, and a clear error when Kafka does not answer."""
+"""``ticket-router worker`` (help, clear errors when Kafka does not answer or the group
+configuration is broken) and ``ticket-router status`` argument checks."""
 
 from __future__ import annotations
 
@@ -69,3 +70,19 @@ def test_a_broken_group_config_is_reported_before_any_broker_check(
     assert "invalid group configuration" in err
     assert message in err
     assert "not reachable" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--watch", "--interval", "0"], "--interval must be at least 0.2"),
+        (["--watch", "--iterations", "0"], "--iterations must be at least 1"),
+        (["--decisions", "-1"], "--decisions must be 0 or more"),
+    ],
+)
+def test_status_refuses_bounds_that_would_spin_or_show_nothing(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # refused before Redis is contacted (none is needed for this test)
+    assert main(["status", "--redis-url", f"redis://127.0.0.1:{_closed_port()}/0", *argv]) == 2
+    assert message in capsys.readouterr().err

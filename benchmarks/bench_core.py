@@ -190,7 +190,12 @@ def _repeat(fn: Callable[[], dict[str, float]], rounds: int) -> dict[str, float]
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer steps and rounds")
-    parser.add_argument("--policy", default="balanced", help="policy to measure")
+    parser.add_argument(
+        "--policy",
+        default="balanced",
+        choices=("round_robin", "least_loaded", "skills", "balanced"),
+        help="policy to measure (default balanced)",
+    )
     args = parser.parse_args(argv)
     steps, rounds = (2_000, 1) if args.quick else (10_000, 3)
     print(f"decision core, policy {args.policy}, {rounds} round(s) of {steps} steps (medians)")

@@ -17,6 +17,7 @@ import time
 
 from router.simulation import (
     POLICIES,
+    REFERENCES,
     build_dispatcher,
     generate,
     run,
@@ -41,6 +42,14 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     policies = [p for p in args.policies.split(",") if p]
+    if args.tickets < 1 or args.jobs < 1:
+        parser.error("--tickets and --jobs must be at least 1")
+    known = (*POLICIES, *REFERENCES)
+    unknown = sorted(set(policies) - set(known))
+    if unknown or not policies:
+        parser.error(
+            f"--policies: unknown {', '.join(unknown) or '(none)'}; use {', '.join(known)}"
+        )
 
     began = time.perf_counter()
     sim = generate(load_scenario(default_scenario_path()), args.tickets, seed=args.seed)

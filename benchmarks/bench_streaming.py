@@ -442,6 +442,8 @@ async def main() -> None:
         or f"127.0.0.1:{os.environ.get('TICKET_ROUTER_KAFKA_PORT', '19092')}",
     )
     args = parser.parse_args()
+    if args.rate <= 0:
+        parser.error("--rate must be a positive number of tickets per second")
     Worker.backend = args.backend
     n_pass, n_route, n_tickets, seconds = (
         (20_000, 10_000, 600, 10) if args.quick else (100_000, 20_000, 3_000, 30)

@@ -182,6 +182,9 @@ def main() -> int:
     )
     parser.add_argument("--result-line", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    for name in ("n", "repeat", "batch_size", "stage_batch", "single"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
     unknown = set(args.backends.split(",")) - set(BACKENDS)
     if unknown:
         parser.error(f"unknown backend(s) {', '.join(sorted(unknown))}; use {', '.join(BACKENDS)}")

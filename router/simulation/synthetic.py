@@ -136,6 +136,11 @@ def generate(spec: ScenarioSpec, tickets: int, seed: int = 0) -> SimInput:
         week_s = sum((s.end_h - s.start_h) * 3600 * len(s.days) for s in a.shifts)
         weekly_capacity += a.count * a.speed * a.concurrency * week_s
     profile_mass = sum(_intensity(spec, h * 3600.0) * 3600.0 for h in range(168))
+    if weekly_capacity <= 0 or profile_mass <= 0 or mean_work <= 0:
+        raise ValueError(
+            "the scenario needs agents on shift, arrivals in some hour of the week and "
+            "categories with work"
+        )
     # rate(t) = scale * intensity(t); expected weekly work = scale * mass * mean_work
     scale = spec.target_load * weekly_capacity / (profile_mass * mean_work)
     peak = scale * max(_intensity(spec, h * 3600.0) for h in range(168))

@@ -195,6 +195,14 @@ def _load(args: argparse.Namespace) -> tuple[Any, Any]:
         spec = load_scenario(path)
     except ScenarioError as exc:
         raise CliError(str(exc)) from exc
+    skilled = {skill for agent in spec.agents for skill in agent.skills}
+    for category in spec.categories:
+        if category not in skilled and spec.categories[category] > 0:
+            print(
+                f"warning: no agent has the skill {category!r}: its tickets can only be "
+                "worked out of skill",
+                file=sys.stderr,
+            )
     sim = generate(spec, args.tickets, seed=args.seed)
     span = max((t.arrival for t in sim.tickets), default=0.0)
     info = RunInfo(

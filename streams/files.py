@@ -8,10 +8,11 @@ says which file and what is wrong, never a traceback.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FileError", "read_config", "read_text"]
+__all__ = ["FileError", "config_number", "read_config", "read_text"]
 
 
 class FileError(ValueError):
@@ -44,3 +45,26 @@ def read_config(path: str | Path, what: str, *, json_only: bool = False) -> Any:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise FileError(f"{what} {path} is not valid YAML: {exc}") from exc
+
+
+def config_number(
+    value: Any,
+    where: str,
+    *,
+    low: float | None = None,
+    above: float | None = None,
+    error: type[ValueError] = FileError,
+) -> float:
+    """``value`` as a finite float, at least ``low`` / more than ``above``; ``error`` names
+    ``where`` (the key, e.g. ``agents[3].speed``) otherwise."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise error(f"{where}: expected a number, got {value!r}") from None
+    if not math.isfinite(number):
+        raise error(f"{where}: expected a finite number, got {value!r}")
+    if low is not None and number < low:
+        raise error(f"{where}: must be at least {low:g}, got {value!r}")
+    if above is not None and number <= above:
+        raise error(f"{where}: must be more than {above:g}, got {value!r}")
+    return number

@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 from router.simulation import SimAgent, SimInput, SimTicket
-from streams.files import FileError, read_text
+from streams.files import FileError, config_number, read_text
 
 __all__ = ["PRESETS", "Mapping", "ReplayError", "load_mapping", "load_replay"]
 
@@ -101,16 +101,39 @@ def load_mapping(spec: str) -> Mapping:
         if not isinstance(v, int) or not 1 <= v <= 4:
             raise ReplayError(f"mapping {spec!r}: priorities.{k} must be 1..4, got {v!r}")
         priorities[str(k).strip().lower()] = v
+
+    def number(key: str, value: Any, **bounds: float) -> float:
+        return config_number(value, f"mapping {spec!r}: {key}", error=ReplayError, **bounds)
+
+    sla_raw = data.get("sla_hours") or {}
+    if not isinstance(sla_raw, dict):
+        raise ReplayError(f"mapping {spec!r}: sla_hours must map a priority 1..4 to hours")
+    sla_hours: dict[int, float] = {}
+    for k, v in sla_raw.items():
+        if str(k) not in {"1", "2", "3", "4"}:
+            raise ReplayError(f"mapping {spec!r}: sla_hours.{k}: priorities are 1..4")
+        sla_hours[int(k)] = number(f"sla_hours.{k}", v, above=0)
+    missing = data.get("missing", ["", "?"])
+    if not isinstance(missing, list):
+        raise ReplayError(f"mapping {spec!r}: missing must be a list of values, e.g. ['', '?']")
+    load = number("target_load", data.get("target_load", 0.9), above=0)
+    if load >= 1.5:
+        raise ReplayError(f"mapping {spec!r}: target_load {load:g} is out of range; use e.g. 0.9")
+    capacity_factor = number("capacity_factor", data.get("capacity_factor", 3), low=1)
+    if capacity_factor != int(capacity_factor):
+        raise ReplayError(f"mapping {spec!r}: capacity_factor must be a whole number")
     max_work = data.get("max_work_hours")
     return Mapping(
         columns=cols,
         time_format=str(data["time_format"]),
-        missing=frozenset(str(m) for m in data.get("missing", ["", "?"])),
-        sla_hours={int(k): float(v) for k, v in (data.get("sla_hours") or {}).items()},
+        missing=frozenset(str(m) for m in missing),
+        sla_hours=sla_hours,
         priorities=priorities,
-        target_load=float(data.get("target_load", 0.9)),
-        capacity_factor=int(data.get("capacity_factor", 3)),
-        max_work_hours=float(max_work) if max_work is not None else None,
+        target_load=load,
+        capacity_factor=int(capacity_factor),
+        max_work_hours=number("max_work_hours", max_work, above=0)
+        if max_work is not None
+        else None,
         agent_window=window,
     )
 

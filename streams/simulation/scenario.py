@@ -6,14 +6,13 @@ document every key.
 
 from __future__ import annotations
 
-import math
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from models.enums import CustomerTier, Proficiency
 from router.simulation import AgentSpec, ScenarioSpec, ShiftSpec, SpikeSpec
-from streams.files import FileError, read_config
+from streams.files import FileError, config_number, read_config
 
 __all__ = ["ScenarioError", "default_scenario_path", "load_scenario", "parse_scenario"]
 
@@ -62,18 +61,7 @@ def _level(value: Any, where: str) -> int:
 
 
 def _num(value: Any, where: str, *, low: float | None = None, above: float | None = None) -> float:
-    """``value`` as a float, at least ``low`` / strictly above ``above``."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ScenarioError(f"{where}: expected a number, got {value!r}") from None
-    if not math.isfinite(number):
-        raise ScenarioError(f"{where}: expected a finite number, got {value!r}")
-    if low is not None and number < low:
-        raise ScenarioError(f"{where}: must be at least {low:g}, got {value!r}")
-    if above is not None and number <= above:
-        raise ScenarioError(f"{where}: must be more than {above:g}, got {value!r}")
-    return number
+    return config_number(value, where, low=low, above=above, error=ScenarioError)
 
 
 def _int(value: Any, where: str, low: int) -> int:

@@ -88,6 +88,11 @@ def test_iso_and_epoch_times(tmp_path: Path) -> None:
     assert load_replay(log, load_mapping(str(mapping))).tickets[0].work == 600
 
 
+_COLUMNS = (
+    "columns: {case_id: a, opened_at: b, group: c, assignee: d, resolved_at: e}\ntime_format: x\n"
+)
+
+
 @pytest.mark.parametrize(
     ("mapping", "message"),
     [
@@ -107,6 +112,19 @@ def test_iso_and_epoch_times(tmp_path: Path) -> None:
             "columns: {case_id: a, opened_at: b, group: c, assignee: d, resolved_at: e}\n"
             "time_format: x\npriorities: {urgent: 0}\n",
             "priorities.urgent must be 1..4",
+        ),
+        *(
+            (_COLUMNS + extra, message)
+            for extra, message in (
+                ("target_load: 0\n", "target_load: must be more than 0"),
+                ("target_load: 2\n", "target_load 2 is out of range"),
+                ("capacity_factor: 0\n", "capacity_factor: must be at least 1"),
+                ("capacity_factor: 2.5\n", "capacity_factor must be a whole number"),
+                ("max_work_hours: -1\n", "max_work_hours: must be more than 0"),
+                ("sla_hours: {1: soon}\n", "sla_hours.1: expected a number, got 'soon'"),
+                ("sla_hours: {9: 1}\n", "sla_hours.9: priorities are 1..4"),
+                ("missing: '?'\n", "missing must be a list"),
+            )
         ),
     ],
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,10 @@ def register(subparsers: Any) -> None:
         "--helpdesk-priority", choices=_PRIORITIES, default="normal", help="helpdesk priority"
     )
     triage.add_argument(
-        "--sla-minutes", type=float, default=None, help="minutes left until the SLA deadline"
+        "--sla-minutes",
+        type=float,
+        default=None,
+        help="minutes left until the SLA deadline (negative: already breached)",
     )
     triage.add_argument("--catalogue", help="skill catalogue YAML (default: the shipped one)")
     triage.add_argument("--history", help="labelled CSV to train from as well")
@@ -139,6 +143,8 @@ def _triage(args: argparse.Namespace) -> int:
     text = sys.stdin.read() if args.text == "-" else args.text
     if not 0.0 <= args.threshold <= 1.0:
         raise CliError("--threshold must be between 0 and 1")
+    if args.sla_minutes is not None and not math.isfinite(args.sla_minutes):
+        raise CliError("--sla-minutes must be a number of minutes (negative: already breached)")
     from models.enums import CustomerTier, HelpdeskPriority
     from router.triage import join_fields
     from streams.triage.catalogue import load_catalogue, read_labelled_csv

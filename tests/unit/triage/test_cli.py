@@ -22,6 +22,7 @@ from streams.cli.main import main
         (["triage-eval", "--csv", ".", "--fake-embedder"], "it is a folder"),
         (["triage-eval", "--csv", "a.csv", "--limit", "-3"], "--limit must be 0"),
         (["triage", "x", "--threshold", "2"], "--threshold"),
+        (["triage", "x", "--sla-minutes", "nan"], "--sla-minutes must be a number"),
         (["triage", "x", "--catalogue", "missing.yaml", "--fake-embedder"], "cannot read"),
     ],
 )

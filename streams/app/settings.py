@@ -111,6 +111,20 @@ class Settings(BaseSettings):
             raise ValueError("redis_prefix must be non-empty without ':' (e.g. 'tr')")
         return value
 
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url_ok(cls, value: str) -> str:
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("expected a redis://, rediss:// or unix:// URL")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level_ok(cls, value: str) -> str:
+        if value.lower() not in {"debug", "info", "warning", "error", "critical"}:
+            raise ValueError("use one of debug, info, warning, error, critical")
+        return value.lower()
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Settings from ``env`` (default: the process environment) plus ``overrides``."""

@@ -67,7 +67,7 @@ _OVERRIDES = {
 def _settings(args: argparse.Namespace) -> Any:
     from pydantic import ValidationError
 
-    from streams.app.settings import Settings
+    from streams.app.settings import ENV_PREFIX, Settings
 
     overrides = {
         field: getattr(args, option)
@@ -76,7 +76,20 @@ def _settings(args: argparse.Namespace) -> Any:
     }
     try:
         return Settings.from_env(dict(os.environ), **overrides)
-    except (ValidationError, ValueError) as exc:
+    except ValidationError as exc:
+        options = {field: option for option, field in _OVERRIDES.items()}
+        problems = []
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "?"
+            source = (
+                f"--{options[field].replace('_', '-')}"
+                if field in overrides
+                else f"{ENV_PREFIX}{field.upper()}"
+            )
+            message = str(error["msg"]).removeprefix("Value error, ")
+            problems.append(f"{source}={error.get('input')!r}: {message}")
+        raise CliError("invalid worker settings: " + "; ".join(problems), exit_code=2) from exc
+    except ValueError as exc:
         raise CliError(f"invalid worker settings: {exc}", exit_code=2) from exc
 
 
@@ -136,6 +149,15 @@ def _worker(args: argparse.Namespace) -> int:
         GroupConfigs(settings.group_configs()).check()
     except ValueError as exc:  # the file's errors name it, GroupConfig's the key
         raise CliError(f"invalid group configuration: {exc}", exit_code=2) from exc
+    if settings.triage_catalogue:
+        from streams.triage.catalogue import load_catalogue
+
+        try:
+            load_catalogue(settings.triage_catalogue)
+        except ValueError as exc:
+            raise CliError(
+                f"invalid triage catalogue (TICKET_ROUTER_TRIAGE_CATALOGUE): {exc}", exit_code=2
+            ) from exc
     asyncio.run(preflight(settings))
     router_app = build_app(settings)
     return router_app.run()

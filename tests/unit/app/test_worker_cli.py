@@ -42,7 +42,18 @@ def test_invalid_settings_are_reported(
 ) -> None:
     monkeypatch.setenv("TICKET_ROUTER_SESSION_TIMEOUT_S", "1")
     assert main(["worker"]) == 2
-    assert "session_timeout_s" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "TICKET_ROUTER_SESSION_TIMEOUT_S='1': Input should be greater than or equal to 6" in err
+
+
+def test_settings_given_as_options_are_named_as_options(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TICKET_ROUTER_LOG_LEVEL", "chatty")
+    assert main(["worker", "--metrics-port", "99999"]) == 2
+    err = capsys.readouterr().err
+    assert "--metrics-port=99999: Input should be less than or equal to 65535" in err
+    assert "TICKET_ROUTER_LOG_LEVEL='chatty': use one of debug, info" in err
 
 
 @pytest.mark.parametrize(
@@ -86,3 +97,28 @@ def test_status_refuses_bounds_that_would_spin_or_show_nothing(
     # refused before Redis is contacted (none is needed for this test)
     assert main(["status", "--redis-url", f"redis://127.0.0.1:{_closed_port()}/0", *argv]) == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"TICKET_ROUTER_TRIAGE_CATALOGUE": "missing.yaml"}, "cannot read catalogue missing.yaml"),
+        (
+            {"TICKET_ROUTER_REDIS_URL": "localhost:6379"},
+            "expected a redis://, rediss:// or unix://",
+        ),
+    ],
+)
+def test_catalogue_and_redis_url_are_checked_before_any_broker_check(
+    env: dict[str, str],
+    message: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    code = main(["worker", "--bootstrap", f"127.0.0.1:{_closed_port()}", "--metrics-port", "0"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "not reachable" not in err

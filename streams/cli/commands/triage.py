@@ -278,6 +278,8 @@ def _print_eval(result: dict[str, Any]) -> None:
     print("top confusions (true -> predicted: count):")
     for item in result["top_confusions"]:
         print(f"  {item['true']} -> {item['predicted']}: {item['count']}")
+    if not result["top_confusions"]:
+        print("  none: every test ticket was classified right")
     timings = result["timings"]
     print(
         f"training time: classifier {timings['train_s']:.1f} s, "

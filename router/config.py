@@ -140,6 +140,10 @@ class GroupConfig:
     sticky_max_load: float = 0.5
     """The customer's previous agent is preferred only while below this load (open /
     capacity): stickiness must not undo load balancing."""
+    sticky_max_lead: int = 3
+    """... and only while they hold at most this many more open tickets than the agent the
+    policy would otherwise choose (the least-loaded eligible agent for the scanning
+    policies): a returning customer does not pile work onto one of two equal agents."""
     reopen_window_s: float = 7 * 86400.0
     offline_reroute_grace_s: float | None = 600.0
     sla_warning_fraction: float = 0.8
@@ -185,6 +189,8 @@ class GroupConfig:
         if "max_backlog" in raw:
             value = raw["max_backlog"]
             kwargs["max_backlog"] = None if value is None else int(_num(value, "max_backlog"))
+        if "sticky_max_lead" in raw:
+            kwargs["sticky_max_lead"] = int(_num(raw["sticky_max_lead"], "sticky_max_lead"))
         if "min_proficiency" in raw:
             kwargs["min_proficiency"] = _proficiency(raw["min_proficiency"], "min_proficiency")
         for name in ("require_language", "in_skill_first", "shortest_first"):

@@ -660,15 +660,42 @@ class RoutingGroup:
         _, candidate = self.rules.check(agent, needs)
         if candidate is None:
             return None
+        lead = self._lead_over_choice(agent, needs)
+        if lead > self.config.sticky_max_lead:
+            return None
         explanation = Explanation(
             policy=self.policy.name,
             step=needs.step,
             candidates=(agent.agent_id,),
-            score={"skill_fit": candidate.fit},
+            score={"skill_fit": candidate.fit, "open_tickets_over_choice": lead},
             reasons=("sticky: the customer's agent from earlier today can take it",),
             considered=1,
         )
         return self._assign(ticket, candidate, now, explanation)
+
+    def _lead_over_choice(self, agent: AgentState, needs: Needs) -> int:
+        """Open tickets ``agent`` holds beyond the agent the policy would otherwise pick.
+
+        With a rank index (skills, balanced) that is its winner; the scanning policies
+        compare with the least-loaded agent who could take the ticket. 0 or less: the
+        customer's agent is no busier.
+        """
+        mine = len(agent.open)
+        book = self.book
+        if self.ranking is not None and not needs.adjacent and not needs.any_agent:
+            level = needs.min_level if needs.category is not None else 0
+            winner, _, _ = self.ranking.best(needs.category, needs.language, level, _anyone)
+            return 0 if winner is None else mine - len(book.agents[winner].open)
+        if not self.rules.skill_based or needs.any_agent or needs.category is None:
+            pool: Mapping[str, None] = book.available
+        else:
+            pool = book.available_by_skill.get(needs.category, {})
+        fewest = mine
+        for agent_id in pool:
+            other = book.agents[agent_id]
+            if len(other.open) < fewest and self.rules.check(other, needs)[1] is not None:
+                fewest = len(other.open)
+        return mine - fewest
 
     def _fill(self, agent: AgentState, now: float) -> list[Outcome]:
         """Let ``agent`` pull the best waiting tickets it may take while it has room."""
@@ -907,6 +934,10 @@ def _rank_index(policy: Balanced | Skills, by_language: bool) -> RankIndex:
         return policy.key(agent, fit, skill, now)
 
     return RankIndex(key, by_language=by_language)
+
+
+def _anyone(_agent_id: str) -> bool:
+    return True
 
 
 def _same(agent: AgentState, update: AgentUpdate) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from models.enums import AgentStatus, CustomerTier, HelpdeskPriority
 from models.updates import PriorityChanged, TierChanged
 from router import (
@@ -495,6 +497,32 @@ def test_timer_heap_compacts_only_when_mostly_stale() -> None:
     heap.compact()
     assert len(heap) == 1000
     assert [s for _, _, s in heap.due(2001.0)] == ["c:2000", "c:2001"]
+
+
+@pytest.mark.parametrize("policy", ["balanced", "skills", "least_loaded", "round_robin"])
+def test_sticky_yields_when_the_other_choice_holds_clearly_fewer_tickets(policy: str) -> None:
+    g = group(policy=policy, sticky_window_s=3600, sticky_max_lead=1)
+    g.agent_status(agent("a1", 50, skills={"billing": "adv"}), 0)
+    g.agent_status(agent("a2", 50, skills={"billing": "adv"}), 0)
+    first = assigned_to(g.ticket_arrived(ticket("t1", 1, customer="acme"), 1))["t1"]
+    other = "a2" if first == "a1" else "a1"
+    out = g.ticket_arrived(ticket("t2", 2, customer="acme"), 2)  # 1 open vs 0: within lead
+    assert assigned_to(out) == {"t2": first}
+    assert "sticky" in out[0].explanation.reasons[0]  # type: ignore[union-attr]
+    assert out[0].explanation.score["open_tickets_over_choice"] <= 1  # type: ignore[union-attr]
+    out = g.ticket_arrived(ticket("t3", 3, customer="acme"), 3)  # 2 open vs 0: yields
+    assert assigned_to(out) == {"t3": other}
+    assert "sticky" not in out[0].explanation.reasons[0]  # type: ignore[union-attr]
+
+
+def test_sticky_lead_counts_only_agents_who_could_take_the_ticket() -> None:
+    g = group(policy="least_loaded", sticky_window_s=3600, sticky_max_lead=0)
+    g.agent_status(agent("a1", 50, skills={"billing": "adv"}), 0)
+    g.agent_status(agent("a2", 50, skills={"billing": "adv"}, status=AgentStatus.AWAY), 0)
+    g.ticket_arrived(ticket("t1", 1, customer="acme"), 1)
+    out = g.ticket_arrived(ticket("t2", 2, customer="acme"), 2)
+    assert assigned_to(out) == {"t2": "a1"}  # a2 holds fewer, but is away
+    assert "sticky" in out[0].explanation.reasons[0]  # type: ignore[union-attr]
 
 
 def test_sticky_yields_to_balancing_above_its_load_limit() -> None:

@@ -209,6 +209,8 @@ format_storage() {
 }
 
 cmd_up() {
+    require_port_number TICKET_ROUTER_KAFKA_PORT "$PORT"
+    require_port_number TICKET_ROUTER_KAFKA_CONTROLLER_PORT "$CONTROLLER_PORT"
     require_java
     find_python
     local pid

@@ -28,10 +28,19 @@ port_owner() {
     fi
 }
 
+# Dies unless VALUE (the setting VAR) is a TCP port number; checked before any other work.
+require_port_number() {
+    local var="$1" port="$2"
+    if ! [[ "$port" =~ ^[0-9]+$ ]] || ((10#$port < 1 || 10#$port > 65535)); then
+        die "$var=$port is not a port number (1-65535)"
+    fi
+}
+
 # Dies when $HOST:PORT is taken. WHAT names the port (may be empty), VAR the setting
 # that moves it.
 require_free_port() {
     local port="$1" what="$2" var="$3" owner
+    require_port_number "$var" "$port"
     if port_open "$port"; then
         owner="$(port_owner "$port")"
         die "port $port on $HOST${what:+ ($what)} is already in use by another process${owner:+ ($owner)}; stop that process or choose another port, e.g. $var=$((port + 100)) $0 up"

@@ -81,6 +81,7 @@ render() {
 }
 
 cmd_up() {
+    require_port_number TICKET_ROUTER_PROMETHEUS_PORT "$PORT"
     local pid
     if pid="$(running_pid)"; then
         ready || die "prometheus pid $pid runs but is not ready on $HOST:$PORT; run '$0 down' then '$0 up'."

@@ -62,6 +62,7 @@ cmd_install() {
 }
 
 cmd_up() {
+    require_port_number TICKET_ROUTER_REDIS_PORT "$PORT"
     local pid
     if pid="$(running_pid)"; then
         ping || die "redis pid $pid runs but does not answer PING on $HOST:$PORT; run '$0 down' then '$0 up'."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 import subprocess
 from pathlib import Path
@@ -78,3 +79,25 @@ def test_real_scripts_usage(script: str, verbs: str, tmp_path: Path) -> None:
     assert "unknown command 'explode'" in wrong.stderr
     bare = subprocess.run([path], capture_output=True, text=True, check=False)
     assert bare.returncode == 2
+
+
+@pytest.mark.parametrize(
+    ("script", "variable", "value"),
+    [
+        ("kafka.sh", "TICKET_ROUTER_KAFKA_PORT", "abc"),
+        ("kafka.sh", "TICKET_ROUTER_KAFKA_CONTROLLER_PORT", "0"),
+        ("redis.sh", "TICKET_ROUTER_REDIS_PORT", "99999"),
+        ("prometheus.sh", "TICKET_ROUTER_PROMETHEUS_PORT", "-5"),
+    ],
+)
+def test_a_port_that_is_not_one_is_refused_before_starting(
+    script: str, variable: str, value: str, tmp_path: Path
+) -> None:
+    path = repo_root() / "deploy" / "local" / script
+    env = {**os.environ, variable: value, "TICKET_ROUTER_STATE_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [path, "up"], capture_output=True, text=True, check=False, env=env, timeout=60
+    )
+    assert done.returncode != 0
+    assert f"{variable}={value} is not a port number (1-65535)" in done.stderr
+    assert not (tmp_path / "logs").exists() or not any((tmp_path / "logs").iterdir())

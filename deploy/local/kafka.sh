@@ -67,6 +67,9 @@ require_java() {
         JAVA="$JAVA_HOME/bin/java"
     elif command -v java >/dev/null 2>&1; then
         JAVA="$(command -v java)"
+        if [[ -n "${JAVA_HOME:-}" ]]; then
+            say "warning: JAVA_HOME=$JAVA_HOME has no bin/java; using $JAVA from PATH" >&2
+        fi
     else
         die "no Java found (neither \$JAVA_HOME/bin/java nor java on PATH). Kafka $KAFKA_VERSION needs Java 17+: install it (e.g. apt-get install -y openjdk-17-jre-headless) or set JAVA_HOME."
     fi

@@ -7,7 +7,6 @@ Covers en, de, fr, es, pt, it, nl; returns ``"und"`` (BCP-47 for undetermined, t
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 __all__ = ["LANGUAGES", "UNKNOWN", "LanguageGuess", "detect_language"]
@@ -68,17 +67,20 @@ class LanguageGuess:
 
 def detect_language(text: str, min_words: int = 3) -> LanguageGuess:
     """Guess the language of ``text`` from stopwords and characteristic characters."""
-    words = [word.lower() for word in _WORD.findall(text[:5000])]
+    head = text[:5000]
+    lowered = head.lower()
+    plain = head.isascii()  # then lower-casing maps letter to letter: find words once
+    words = _WORD.findall(lowered) if plain else [w.lower() for w in _WORD.findall(head)]
     if len(words) < min_words:
         return LanguageGuess(UNKNOWN, 0.0)
-    lowered = text[:5000].lower()
     hits = dict.fromkeys(LANGUAGES, 0)
-    for word, n in Counter(words).items():
-        for language in _LANGUAGES_OF.get(word, ()):
-            hits[language] += n
-    scores = {
+    languages_of = _LANGUAGES_OF.get
+    for word in words:
+        for language in languages_of(word, ()):
+            hits[language] += 1
+    scores = {  # the hint characters are all non-ASCII
         language: hits[language]
-        + 0.5 * sum(lowered.count(char) for char in _CHAR_HINTS.get(language, ""))
+        + (0.0 if plain else 0.5 * sum(lowered.count(c) for c in _CHAR_HINTS.get(language, "")))
         for language in LANGUAGES
     }
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)

@@ -69,3 +69,143 @@ def test_unknown_language(text: str) -> None:
     guess = detect_language(text)
     assert guess.language == UNKNOWN
     assert guess.confidence == 0.0
+
+
+def _first_chars(items: object) -> tuple[set[str], bool]:
+    """(characters a match of ``items`` can start with, whether it can be empty)."""
+    import re._constants as c
+
+    chars: set[str] = set()
+    for op, av in items:  # type: ignore[attr-defined]
+        if op is c.LITERAL:
+            return chars | {chr(av)}, False
+        if op is c.IN:
+            for kind, value in av:
+                if kind is c.LITERAL:
+                    chars.add(chr(value))
+                elif kind is c.RANGE:
+                    chars |= {chr(value[0]), chr(value[1])}
+                elif kind is c.CATEGORY and value is c.CATEGORY_WORD:
+                    chars.add("a")
+                else:
+                    chars.add("\x00")  # anything else: reported as not a word character
+            return chars, False
+        if op is c.SUBPATTERN:
+            inner, empty = _first_chars(av[3])
+        elif op is c.BRANCH:
+            parts = [_first_chars(branch) for branch in av[1]]
+            inner = set().union(*(p[0] for p in parts))
+            empty = any(p[1] for p in parts)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            inner, empty = _first_chars(av[2])
+            empty = empty or av[0] == 0
+        else:
+            return chars | {"\x00"}, False
+        chars |= inner
+        if not empty:
+            return chars, False
+    return chars, True
+
+
+def _boundary_then_word(items: list[object]) -> bool:
+    """Whether every match of ``items`` starts at ``\\b`` followed by a word character."""
+    import re
+    import re._constants as c
+
+    if not items:
+        return False
+    op, av = items[0]  # type: ignore[misc]
+    if op is c.AT and av is c.AT_BOUNDARY:
+        first, empty = _first_chars(items[1:])
+        return not empty and all(re.match(r"\w", ch) for ch in first)
+    if op is c.BRANCH:
+        return all(_boundary_then_word([*branch, *items[1:]]) for branch in av[1])
+    if op is c.SUBPATTERN:
+        return _boundary_then_word([*av[3], *items[1:]])
+    return False
+
+
+def test_every_rule_starts_at_a_word_boundary_before_a_word_character() -> None:
+    """What the any-rule gate's leading ``\\b(?=\\w)`` relies on."""
+    import re._parser as parser
+
+    for rule_set in (rules._URGENCY_RULES, rules._SENTIMENT_RULES):
+        for name, _, pattern in rule_set:
+            assert _boundary_then_word(list(parser.parse(pattern.pattern))), name
+    assert _boundary_then_word(list(parser.parse(r"\b(is )?down|\bx")))
+    assert not _boundary_then_word(list(parser.parse(r"\b(-?x)")))
+    assert not _boundary_then_word(list(parser.parse(r"\bx|y")))
+    assert not _boundary_then_word(list(parser.parse(r"\b\.net")))
+    assert not _boundary_then_word(list(parser.parse(r"down\b")))
+
+
+def test_any_rule_gate_fires_exactly_where_a_rule_does() -> None:
+    import random
+    import re
+
+    words = [
+        "production",
+        "prod",
+        "is",
+        "down",
+        "the",
+        "site",
+        "unreachable",
+        "losing",
+        "revenue",
+        "can't",
+        "cannot",
+        "take",
+        "orders",
+        "third",
+        "time",
+        "still",
+        "not",
+        "working",
+        "asap",
+        "sev1",
+        "p1",
+        "breach",
+        "lawyer",
+        "refund",
+        "now",
+        "fed",
+        "up",
+        "système",
+        "en",
+        "panne",
+        "caído",
+        "no",
+        "one",
+        "answered",
+        "3rd",
+        "email",
+        "switching",
+        "to",
+        "another",
+        "frustrated",
+        "by",
+        "end",
+        "of",
+        "day",
+        "whole",
+        "team",
+        "blocked",
+    ]
+    glue = [" ", "  ", ", ", ".", "!", "-", "'", "\n", "_", "(", ")", "1"]
+    rng = random.Random(5)
+    texts = [
+        "".join(rng.choice(words) + rng.choice(glue) for _ in range(rng.randrange(1, 12)))
+        for _ in range(20_000)
+    ]
+    fired = 0
+    for rule_set, gate in (
+        (rules._URGENCY_RULES, rules._URGENCY_ANY),
+        (rules._SENTIMENT_RULES, rules._SENTIMENT_ANY),
+    ):
+        plain = re.compile("|".join(f"(?:{p.pattern})" for _, _, p in rule_set))
+        for text in texts:
+            expected = plain.search(text) is not None
+            assert (gate.search(text) is not None) == expected, text
+            fired += expected
+    assert 2_000 < fired < 38_000  # both outcomes are exercised

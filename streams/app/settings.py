@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from streams.files import read_config
@@ -111,12 +111,16 @@ class Settings(BaseSettings):
             raise ValueError("redis_prefix must be non-empty without ':' (e.g. 'tr')")
         return value
 
-    @field_validator("redis_url")
-    @classmethod
-    def _redis_url_ok(cls, value: str) -> str:
-        if not value.startswith(("redis://", "rediss://", "unix://")):
-            raise ValueError("expected a redis://, rediss:// or unix:// URL")
-        return value
+    @model_validator(mode="after")
+    def _redis_url_ok(self) -> Settings:
+        if self.redis_enabled and not self.redis_url.startswith(
+            ("redis://", "rediss://", "unix://")
+        ):
+            raise ValueError(
+                f"Redis URL {self.redis_url!r} (TICKET_ROUTER_REDIS_URL, --redis-url): expected "
+                "a redis://, rediss:// or unix:// URL, or TICKET_ROUTER_REDIS_ENABLED=false"
+            )
+        return self
 
     @field_validator("log_level")
     @classmethod

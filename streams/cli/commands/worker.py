@@ -80,13 +80,16 @@ def _settings(args: argparse.Namespace) -> Any:
         options = {field: option for option, field in _OVERRIDES.items()}
         problems = []
         for error in exc.errors():
-            field = str(error["loc"][0]) if error["loc"] else "?"
+            message = str(error["msg"]).removeprefix("Value error, ")
+            if not error["loc"]:  # a check across settings: its message names them
+                problems.append(message)
+                continue
+            field = str(error["loc"][0])
             source = (
                 f"--{options[field].replace('_', '-')}"
                 if field in overrides
                 else f"{ENV_PREFIX}{field.upper()}"
             )
-            message = str(error["msg"]).removeprefix("Value error, ")
             problems.append(f"{source}={error.get('input')!r}: {message}")
         raise CliError("invalid worker settings: " + "; ".join(problems), exit_code=2) from exc
     except ValueError as exc:

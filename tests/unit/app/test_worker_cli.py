@@ -122,3 +122,14 @@ def test_catalogue_and_redis_url_are_checked_before_any_broker_check(
     err = capsys.readouterr().err
     assert message in err
     assert "not reachable" not in err
+
+
+def test_no_redis_url_is_needed_when_the_live_view_is_off() -> None:
+    from streams.app.settings import Settings
+
+    settings = Settings.from_env(
+        {"TICKET_ROUTER_REDIS_ENABLED": "false", "TICKET_ROUTER_REDIS_URL": ""}
+    )
+    assert not settings.redis_enabled
+    with pytest.raises(ValueError, match="expected a redis://, rediss:// or unix:// URL"):
+        Settings.from_env({"TICKET_ROUTER_REDIS_URL": ""})

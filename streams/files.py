@@ -53,10 +53,11 @@ def config_number(
     *,
     low: float | None = None,
     above: float | None = None,
+    whole: bool = False,
     error: type[ValueError] = FileError,
 ) -> float:
-    """``value`` as a finite float, at least ``low`` / more than ``above``; ``error`` names
-    ``where`` (the key, e.g. ``agents[3].speed``) otherwise."""
+    """``value`` as a finite float, at least ``low`` / more than ``above`` / a whole number;
+    ``error`` names ``where`` (the key, e.g. ``agents[3].speed``) otherwise."""
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -67,4 +68,6 @@ def config_number(
         raise error(f"{where}: must be at least {low:g}, got {value!r}")
     if above is not None and number <= above:
         raise error(f"{where}: must be more than {above:g}, got {value!r}")
+    if whole and number != int(number):
+        raise error(f"{where}: expected a whole number, got {value!r}")
     return number

@@ -102,7 +102,7 @@ def load_mapping(spec: str) -> Mapping:
             raise ReplayError(f"mapping {spec!r}: priorities.{k} must be 1..4, got {v!r}")
         priorities[str(k).strip().lower()] = v
 
-    def number(key: str, value: Any, **bounds: float) -> float:
+    def number(key: str, value: Any, **bounds: Any) -> float:
         return config_number(value, f"mapping {spec!r}: {key}", error=ReplayError, **bounds)
 
     sla_raw = data.get("sla_hours") or {}
@@ -119,9 +119,7 @@ def load_mapping(spec: str) -> Mapping:
     load = number("target_load", data.get("target_load", 0.9), above=0)
     if load >= 1.5:
         raise ReplayError(f"mapping {spec!r}: target_load {load:g} is out of range; use e.g. 0.9")
-    capacity_factor = number("capacity_factor", data.get("capacity_factor", 3), low=1)
-    if capacity_factor != int(capacity_factor):
-        raise ReplayError(f"mapping {spec!r}: capacity_factor must be a whole number")
+    capacity_factor = number("capacity_factor", data.get("capacity_factor", 3), low=1, whole=True)
     max_work = data.get("max_work_hours")
     return Mapping(
         columns=cols,

@@ -65,10 +65,7 @@ def _num(value: Any, where: str, *, low: float | None = None, above: float | Non
 
 
 def _int(value: Any, where: str, low: int) -> int:
-    number = _num(value, where, low=low)
-    if number != int(number):
-        raise ScenarioError(f"{where}: expected a whole number, got {value!r}")
-    return int(number)
+    return int(config_number(value, where, low=low, whole=True, error=ScenarioError))
 
 
 def _mapping(value: Any, where: str) -> dict[Any, Any]:

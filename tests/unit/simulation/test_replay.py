@@ -119,7 +119,7 @@ _COLUMNS = (
                 ("target_load: 0\n", "target_load: must be more than 0"),
                 ("target_load: 2\n", "target_load 2 is out of range"),
                 ("capacity_factor: 0\n", "capacity_factor: must be at least 1"),
-                ("capacity_factor: 2.5\n", "capacity_factor must be a whole number"),
+                ("capacity_factor: 2.5\n", "capacity_factor: expected a whole number"),
                 ("max_work_hours: -1\n", "max_work_hours: must be more than 0"),
                 ("sla_hours: {1: soon}\n", "sla_hours.1: expected a number, got 'soon'"),
                 ("sla_hours: {9: 1}\n", "sla_hours.9: priorities are 1..4"),

@@ -14,7 +14,7 @@ import csv
 import gzip
 import io
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
@@ -26,9 +26,53 @@ import yaml
 from router.simulation import SimAgent, SimInput, SimTicket
 from streams.files import FileError, config_number, read_text
 
-__all__ = ["PRESETS", "Mapping", "ReplayError", "load_mapping", "load_replay"]
+__all__ = [
+    "AUTO",
+    "PRESETS",
+    "Mapping",
+    "ReplayError",
+    "detect_time_format",
+    "load_mapping",
+    "load_replay",
+]
 
 _REQUIRED = ("case_id", "opened_at", "group", "assignee", "resolved_at")
+AUTO = "auto"
+# What ``auto`` tries, in this order: ISO 8601 first (also "2024-05-06 09:00:00 +0000"),
+# then the forms helpdesk exports commonly use (day/month and month/day, 24 h and AM/PM,
+# Jira's "05/Jan/24 2:32 PM", dotted European dates), then seconds since 1970.
+_CANDIDATES = (
+    "iso",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %I:%M %p",
+    "%d/%m/%Y %I:%M:%S %p",
+    "%d/%m/%Y %I:%M %p",
+    "%d/%m/%y %H:%M",
+    "%m/%d/%y %H:%M",
+    "%m/%d/%y %I:%M %p",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+    "%d-%m-%Y %H:%M:%S",
+    "%d-%m-%Y %H:%M",
+    "%d/%b/%y %I:%M %p",
+    "%d/%b/%Y %I:%M %p",
+    "%d-%b-%Y %H:%M:%S",
+    "%d %b %Y %H:%M",
+    "%b %d, %Y %I:%M %p",
+    "%a, %d %b %Y %H:%M:%S %z",
+    "epoch",
+)
+# epoch values outside this range (1973-5138) are more likely milliseconds or counters
+_EPOCH_RANGE = (1e8, 1e11)
 _OPTIONAL = ("priority", "closed_at")
 PRESETS = ("servicenow",)
 _WINDOWS = ("history", "replay")
@@ -42,9 +86,10 @@ class ReplayError(ValueError):
 class Mapping:
     """Which column holds what, and how to read times and priorities.
 
-    ``time_format`` is a ``strptime`` pattern, ``iso`` (ISO 8601) or ``epoch``
-    (seconds). ``priorities`` maps a priority text (lower case) to 1..4; without an
-    entry the leading digit is used (ServiceNow's "2 - High"), else 3. Agents are
+    ``time_format`` is a ``strptime`` pattern, ``iso`` (ISO 8601), ``epoch``
+    (seconds) or ``auto`` (the default: recognised from the log's own values, see
+    :func:`detect_time_format`). ``priorities`` maps a priority text (lower case) to
+    1..4; without an entry the leading digit is used (ServiceNow's "2 - High"), else 3. Agents are
     available over ``agent_window``: ``replay`` (the whole replay, the default) or
     ``history`` (from their first case's opening to their last resolution).
     """
@@ -91,8 +136,7 @@ def load_mapping(spec: str) -> Mapping:
     if unknown:
         known = ", ".join((*_REQUIRED, *_OPTIONAL))
         raise ReplayError(f"mapping {spec!r}: unknown columns.{unknown[0]} (known: {known})")
-    if "time_format" not in data:
-        raise ReplayError(f"mapping {spec!r} lacks time_format (e.g. '%d/%m/%Y %H:%M' or iso)")
+    time_format = str(data.get("time_format") or "").strip() or AUTO  # absent or blank
     window = str(data.get("agent_window", "replay"))
     if window not in _WINDOWS:
         raise ReplayError(f"mapping {spec!r}: agent_window must be one of {', '.join(_WINDOWS)}")
@@ -123,7 +167,7 @@ def load_mapping(spec: str) -> Mapping:
     max_work = data.get("max_work_hours")
     return Mapping(
         columns=cols,
-        time_format=str(data["time_format"]),
+        time_format=time_format,
         missing=frozenset(str(m) for m in missing),
         sla_hours=sla_hours,
         priorities=priorities,
@@ -180,13 +224,55 @@ def _parser(time_format: str) -> Any:
         except ValueError as exc:
             raise ReplayError(
                 f"time {value!r} does not match time_format {time_format!r}; "
-                "fix time_format in the mapping"
+                "fix time_format in the mapping (or set it to auto)"
             ) from exc
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
         return moment.timestamp()
 
     return parse
+
+
+def detect_time_format(values: Iterable[str]) -> str:
+    """The time format every one of ``values`` is written in (for ``time_format: auto``).
+
+    Each candidate of ``_CANDIDATES`` is tried on every distinct value. When several
+    read them all (``03/04/2016 10:00``: day/month or month/day?) they must agree on
+    every value, else the mapping has to say which one the export uses; one value with a
+    day above 12 settles it.
+    """
+    distinct = list(dict.fromkeys(v.strip() for v in values))
+    if not distinct:
+        raise ReplayError("no times to read; check the mapping's opened_at and resolved_at")
+    found: list[tuple[str, list[float]]] = []
+    digits_only = any(value.isdigit() for value in distinct)
+    for candidate in _CANDIDATES:
+        if candidate == "iso" and digits_only:
+            continue  # ISO's basic form would read 1462060800000 as the year 1462
+        parse = _parser(candidate)
+        try:
+            stamps = [parse(value) for value in distinct]
+        except ReplayError:
+            continue
+        low, high = _EPOCH_RANGE
+        if candidate == "epoch" and not all(low <= stamp <= high for stamp in stamps):
+            continue
+        found.append((candidate, stamps))
+    if not found:
+        examples = ", ".join(repr(v) for v in distinct[:3])
+        raise ReplayError(
+            f"cannot tell the time format of values such as {examples}; set time_format "
+            "in the mapping (a strptime pattern such as '%d/%m/%Y %H:%M', iso or epoch)"
+        )
+    chosen, reference = found[0]
+    for candidate, stamps in found[1:]:
+        for value, first, other in zip(distinct, reference, stamps, strict=True):
+            if first != other:
+                raise ReplayError(
+                    f"times such as {value!r} read both as {chosen!r} and as {candidate!r}; "
+                    "set time_format in the mapping to the one your export uses"
+                )
+    return chosen
 
 
 def _cases(path: Path, mapping: Mapping) -> dict[str, dict[str, str]]:
@@ -224,7 +310,16 @@ def load_replay(path: str | Path, mapping: Mapping, limit: int | None = None) ->
     opened time are skipped (``meta`` counts them). Times start at the first opening.
     """
     cases = _cases(Path(path), mapping)
-    parse = _parser(mapping.time_format)
+    time_format = mapping.time_format
+    if time_format == AUTO:
+        time_format = detect_time_format(
+            text
+            for case in cases.values()
+            if "opened_at" in case and "assignee" in case
+            for text in (case["opened_at"], case.get("resolved_at") or case.get("closed_at"))
+            if text is not None
+        )
+    parse = _parser(time_format)
     records: list[tuple[float, float, str, str, int, str]] = []
     for case_id, case in cases.items():
         end_text = case.get("resolved_at") or case.get("closed_at")
@@ -283,5 +378,10 @@ def load_replay(path: str | Path, mapping: Mapping, limit: int | None = None) ->
         agents,
         tickets,
         snapshot_every_s=3600.0,
-        meta={"source": str(path), "cases": len(cases), "skipped": len(cases) - usable},
+        meta={
+            "source": str(path),
+            "cases": len(cases),
+            "skipped": len(cases) - usable,
+            "time_format": time_format,
+        },
     )

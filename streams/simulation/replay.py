@@ -37,6 +37,9 @@ __all__ = [
 ]
 
 _REQUIRED = ("case_id", "opened_at", "group", "assignee", "resolved_at")
+_OPTIONAL = ("priority", "closed_at")
+PRESETS = ("servicenow",)
+_WINDOWS = ("history", "replay")
 AUTO = "auto"
 # What ``auto`` tries, in this order: ISO 8601 first (also "2024-05-06 09:00:00 +0000"),
 # then the forms helpdesk exports commonly use (day/month and month/day, 24 h and AM/PM,
@@ -73,9 +76,6 @@ _CANDIDATES = (
 )
 # epoch values outside this range (1973-5138) are more likely milliseconds or counters
 _EPOCH_RANGE = (1e8, 1e11)
-_OPTIONAL = ("priority", "closed_at")
-PRESETS = ("servicenow",)
-_WINDOWS = ("history", "replay")
 
 
 class ReplayError(ValueError):
@@ -89,9 +89,9 @@ class Mapping:
     ``time_format`` is a ``strptime`` pattern, ``iso`` (ISO 8601), ``epoch``
     (seconds) or ``auto`` (the default: recognised from the log's own values, see
     :func:`detect_time_format`). ``priorities`` maps a priority text (lower case) to
-    1..4; without an entry the leading digit is used (ServiceNow's "2 - High"), else 3. Agents are
-    available over ``agent_window``: ``replay`` (the whole replay, the default) or
-    ``history`` (from their first case's opening to their last resolution).
+    1..4; without an entry the leading digit is used (ServiceNow's "2 - High"), else 3.
+    Agents are available over ``agent_window``: ``replay`` (the whole replay, the
+    default) or ``history`` (from their first case's opening to their last resolution).
     """
 
     columns: dict[str, str]

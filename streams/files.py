@@ -12,7 +12,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FileError", "config_number", "read_config", "read_text"]
+__all__ = ["FileError", "config_number", "parse_yaml", "read_config", "read_text"]
 
 
 class FileError(ValueError):
@@ -39,12 +39,17 @@ def read_config(path: str | Path, what: str, *, json_only: bool = False) -> Any:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             raise FileError(f"{what} {path} is not valid JSON: {exc}") from exc
+    return parse_yaml(text, f"{what} {path}")
+
+
+def parse_yaml(text: str, source: str) -> Any:
+    """``text`` parsed as YAML; ``source`` (e.g. "catalogue my.yaml") names it in errors."""
     import yaml
 
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise FileError(f"{what} {path} is not valid YAML: {exc}") from exc
+        raise FileError(f"{source} is not valid YAML: {exc}") from exc
 
 
 def config_number(

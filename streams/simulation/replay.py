@@ -21,10 +21,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from router.simulation import SimAgent, SimInput, SimTicket
-from streams.files import FileError, config_number, read_text
+from streams.files import FileError, config_number, parse_yaml, read_text
 
 __all__ = [
     "AUTO",
@@ -123,9 +121,9 @@ def load_mapping(spec: str) -> Mapping:
         except FileError as exc:
             raise ReplayError(str(exc)) from exc
     try:
-        data: Any = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ReplayError(f"mapping {spec!r} is not valid YAML: {exc}") from exc
+        data: Any = parse_yaml(text, f"mapping {spec!r}")
+    except FileError as exc:
+        raise ReplayError(str(exc)) from exc
     if not isinstance(data, dict) or not isinstance(data.get("columns"), dict):
         raise ReplayError(f"mapping {spec!r} needs a 'columns' mapping (see docs/simulation.md)")
     cols = {str(k): str(v) for k, v in data["columns"].items() if v is not None}

@@ -161,7 +161,7 @@ def parse_scenario(data: dict[str, Any]) -> ScenarioSpec:
         if not agent_shifts:
             raise ScenarioError(f"{where}: give the agent a 'shift' (name) or 'shifts'")
 
-        def setting(key: str, default: Any, where: str = where, raw: Any = raw) -> Any:
+        def setting(key: str, default: Any, raw: Any = raw) -> Any:
             return raw.get(key, defaults.get(key, default))
 
         agents.append(

@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import yaml
-
-from streams.files import FileError, read_text
+from streams.files import parse_yaml, read_text
 
 __all__ = ["Catalogue", "LabelledRows", "load_catalogue", "read_labelled_csv"]
 
@@ -56,10 +54,7 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
     else:
         raw = read_text(path, "catalogue")
         source = str(path)
-    try:
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        raise FileError(f"catalogue {source} is not valid YAML: {exc}") from exc
+    data = parse_yaml(raw, f"catalogue {source}")
     if not isinstance(data, dict) or not isinstance(data.get("categories"), dict):
         raise ValueError(f"{source}: expected a mapping with 'categories: {{name: {{...}}}}'")
     descriptions: dict[str, str] = {}

@@ -24,7 +24,9 @@ log = logging.getLogger(__name__)
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
 # Cache ids: a change to how a backend computes vectors gets a new id (old caches unused).
-_BACKEND_IDS = {"onnx-int8": "onnx-int8-per-channel"}
+# The ONNX ids name the token-length batching too: int8's activation scales depend on
+# what shares a pass, so its vectors moved a little when batching changed.
+_BACKEND_IDS = {"onnx": "onnx-tokbatch", "onnx-int8": "onnx-int8-per-channel-tokbatch"}
 
 
 def default_model_path() -> Path:

@@ -72,7 +72,16 @@ def test_packaged_model_takes_odd_cleaned_text() -> None:
 def test_onnx_backends_match_torch() -> None:
     pytest.importorskip("onnxruntime", reason="optional extra: pip install -e '.[onnx]'")
     pytest.importorskip("onnx", reason="optional extra: pip install -e '.[onnx]'")
-    texts = ["I cannot log in to the VPN since this morning", "we were charged twice"]
+    texts = [  # lengths far apart, so the encoder splits them into several passes
+        "I cannot log in to the VPN since this morning",
+        "we were charged twice",
+        "printer",
+        "the nightly export to the data warehouse failed again with a timeout after the "
+        "upgrade; the job log says the connection to the reporting database was reset "
+        "while the third batch was written, and the dashboards now show yesterday's data",
+        "",
+        "password reset please",
+    ]
     reference = SentenceTransformerEmbedder(EmbedderConfig()).encode_raw(texts)
     for backend, floor in (("onnx", 0.999), ("onnx-int8", 0.95)):
         vectors = SentenceTransformerEmbedder(EmbedderConfig(backend=backend)).encode_raw(texts)

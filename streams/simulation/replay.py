@@ -90,6 +90,8 @@ class Mapping:
     1..4; without an entry the leading digit is used (ServiceNow's "2 - High"), else 3.
     Agents are available over ``agent_window``: ``replay`` (the whole replay, the
     default) or ``history`` (from their first case's opening to their last resolution).
+    An agent's level in a group comes from their cases in it: ``advanced_cases`` or more
+    advanced, ``intermediate_cases`` or more intermediate, else basic (``levels``).
     """
 
     columns: dict[str, str]
@@ -101,6 +103,8 @@ class Mapping:
     capacity_factor: int = 3
     max_work_hours: float | None = None
     agent_window: str = "replay"
+    advanced_cases: int = 20
+    intermediate_cases: int = 5
 
 
 def load_mapping(spec: str) -> Mapping:
@@ -163,6 +167,21 @@ def load_mapping(spec: str) -> Mapping:
         raise ReplayError(f"mapping {spec!r}: target_load {load:g} is out of range; use e.g. 0.9")
     capacity_factor = number("capacity_factor", data.get("capacity_factor", 3), low=1, whole=True)
     max_work = data.get("max_work_hours")
+    levels = data.get("levels") or {}
+    if not isinstance(levels, dict) or set(levels) - {"advanced", "intermediate"}:
+        raise ReplayError(
+            f"mapping {spec!r}: levels takes advanced and intermediate (cases an agent "
+            "needs in a group for that level), e.g. {advanced: 20, intermediate: 5}"
+        )
+    advanced = int(number("levels.advanced", levels.get("advanced", 20), low=1, whole=True))
+    intermediate = int(
+        number("levels.intermediate", levels.get("intermediate", 5), low=1, whole=True)
+    )
+    if intermediate > advanced:
+        raise ReplayError(
+            f"mapping {spec!r}: levels.intermediate ({intermediate}) is more than "
+            f"levels.advanced ({advanced})"
+        )
     return Mapping(
         columns=cols,
         time_format=time_format,
@@ -175,6 +194,8 @@ def load_mapping(spec: str) -> Mapping:
         if max_work is not None
         else None,
         agent_window=window,
+        advanced_cases=advanced,
+        intermediate_cases=intermediate,
     )
 
 
@@ -370,8 +391,15 @@ def load_replay(path: str | Path, mapping: Mapping, limit: int | None = None) ->
         # enough concurrency that the agent's share of history ran at target_load
         # (Little's law over their active window)
         conc = max(1, math.ceil(work_by[name] / active / mapping.target_load))
-        skills = {g: 3 if n >= 20 else 2 if n >= 5 else 1 for g, n in history[name].items()}
+        skills = {g: _level(n, mapping) for g, n in history[name].items()}
         agents.append(SimAgent(name, skills, 1.0, conc, conc * mapping.capacity_factor, shifts))
+    # groups where nobody reached intermediate: the core's skills-based policies hold
+    # their tickets for its lower_proficiency step although nobody better exists
+    best: dict[str, int] = {}
+    for agent in agents:
+        for group, level in agent.skills.items():
+            best[group] = max(best.get(group, 0), level)
+    below = {t.category for t in tickets if best.get(t.category, 0) < 2}
     return SimInput(
         agents,
         tickets,
@@ -381,5 +409,14 @@ def load_replay(path: str | Path, mapping: Mapping, limit: int | None = None) ->
             "cases": len(cases),
             "skipped": len(cases) - usable,
             "time_format": time_format,
+            "groups_below_intermediate": sorted(below),
+            "tickets_below_intermediate": sum(t.category in below for t in tickets),
         },
     )
+
+
+def _level(cases: int, mapping: Mapping) -> int:
+    """Skill level 3 / 2 / 1 (advanced / intermediate / basic) from an agent's cases."""
+    if cases >= mapping.advanced_cases:
+        return 3
+    return 2 if cases >= mapping.intermediate_cases else 1

@@ -182,6 +182,17 @@ def _load(args: argparse.Namespace) -> tuple[Any, Any]:
                 "set time_format in the mapping to pin it",
                 file=sys.stderr,
             )
+        below = list(sim.meta.get("groups_below_intermediate", ()))
+        groups = len({t.category for t in sim.tickets})
+        if below and not args.quiet:
+            print(
+                f"note: {len(below)} of {groups} groups "
+                f"({sim.meta.get('tickets_below_intermediate', 0)} tickets) have no agent with "
+                f"{mapping.intermediate_cases} or more cases in them (intermediate): the skills "
+                "and balanced policies hold their tickets until the core's lower_proficiency "
+                "step (120 s by default); for a small export lower 'levels' in the mapping",
+                file=sys.stderr,
+            )
         span = max((t.arrival for t in sim.tickets), default=0.0)
         slots = sum(a.concurrency * a.speed for a in sim.agents)
         load = sum(t.work for t in sim.tickets) / (span * slots) if span and slots else None
@@ -196,7 +207,8 @@ def _load(args: argparse.Namespace) -> tuple[Any, Any]:
             {
                 "mapping": args.mapping,
                 "time_format": time_format,
-                "categories": len({t.category for t in sim.tickets}),
+                "categories": groups,
+                "groups_below_intermediate": len(below),
             },
         )
         return sim, info

@@ -134,3 +134,26 @@ def test_replay_says_which_time_format_it_recognised(
     out, err = capsys.readouterr()
     assert "times read as 'iso' (time_format: auto)" in err
     assert json.loads(out)["input"]["time_format"] == "iso"
+
+
+def test_replay_notes_groups_where_nobody_reached_intermediate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mapping = FIXTURES / "zendesk_mapping.yaml"
+    argv = ["simulate", "--replay", str(FIXTURES / "zendesk_small.csv"), "--json"]
+    assert main([*argv, "--mapping", str(mapping), "--policies", "balanced"]) == 0
+    out, err = capsys.readouterr()
+    assert "note: 2 of 2 groups (3 tickets) have no agent with 5 or more cases" in err
+    data = json.loads(out)
+    assert data["input"]["groups_below_intermediate"] == 2
+    assert data["policies"]["balanced"]["mean_wait_s"] == 120.0  # the lower_proficiency step
+    lowered = tmp_path / "m.yaml"
+    lowered.write_text(mapping.read_text() + "levels: {advanced: 2, intermediate: 1}\n")
+    assert main([*argv, "--mapping", str(lowered), "--policies", "balanced"]) == 0
+    out, err = capsys.readouterr()
+    assert "note:" not in err
+    data = json.loads(out)
+    assert data["input"]["groups_below_intermediate"] == 0
+    assert data["policies"]["balanced"]["mean_wait_s"] == 0.0
+    assert main([*argv, "--mapping", str(mapping), "--quiet"]) == 0
+    assert "note:" not in capsys.readouterr().err

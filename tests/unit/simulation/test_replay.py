@@ -77,6 +77,27 @@ def test_custom_mapping_with_named_priorities() -> None:
     assert sorted(a.agent_id for a in sim.agents) == ["Ana", "Ben"]
 
 
+def test_levels_come_from_case_counts_the_mapping_can_lower(tmp_path: Path) -> None:
+    explicit = FIXTURES / "zendesk_mapping.yaml"
+    sim = load_replay(FIXTURES / "zendesk_small.csv", load_mapping(str(explicit)))
+    # two cases at most per agent and group: basic everywhere by default (20 / 5), so
+    # no group has anyone at intermediate
+    assert {a.agent_id: a.skills for a in sim.agents} == {
+        "Ana": {"Billing": 1},
+        "Ben": {"Technical": 1},
+    }
+    assert sim.meta["groups_below_intermediate"] == ["Billing", "Technical"]
+    assert sim.meta["tickets_below_intermediate"] == 3
+    lowered = tmp_path / "m.yaml"
+    lowered.write_text(explicit.read_text() + "levels: {advanced: 2, intermediate: 1}\n")
+    sim = load_replay(FIXTURES / "zendesk_small.csv", load_mapping(str(lowered)))
+    assert {a.agent_id: a.skills for a in sim.agents} == {
+        "Ana": {"Billing": 3},
+        "Ben": {"Technical": 2},
+    }
+    assert sim.meta["groups_below_intermediate"] == []
+
+
 def test_iso_and_epoch_times(tmp_path: Path) -> None:
     log = tmp_path / "log.csv"
     log.write_text(
@@ -126,6 +147,11 @@ _COLUMNS = (
                 ("sla_hours: {1: soon}\n", "sla_hours.1: expected a number, got 'soon'"),
                 ("sla_hours: {9: 1}\n", "sla_hours.9: priorities are 1..4"),
                 ("missing: '?'\n", "missing must be a list"),
+                ("levels: {expert: 50}\n", "levels takes advanced and intermediate"),
+                ("levels: [20, 5]\n", "levels takes advanced and intermediate"),
+                ("levels: {intermediate: 0}\n", "levels.intermediate: must be at least 1"),
+                ("levels: {advanced: 2.5}\n", "levels.advanced: expected a whole number"),
+                ("levels: {advanced: 3}\n", r"levels.intermediate \(5\) is more than"),
             )
         ),
     ],

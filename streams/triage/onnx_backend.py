@@ -146,11 +146,13 @@ class OnnxSentenceEncoder:
 
 
 # Cost of one pass over n texts padded to L tokens, in units of one token's work at short
-# lengths: a fixed ~12 per pass, and a token's work grows with L (attention). Measured for
-# MiniLM int8 on 2 CPU cores (~24 us a token at 16-32 tokens, ~40 us at 128, ~0.28 ms a
-# pass); fp32 has the same shape. Only the relative costs matter.
-_PASS_OVERHEAD = 12.0
-_ATTENTION_LENGTH = 192.0
+# lengths: n * L * (1 + L / _ATTENTION_LENGTH) plus a fixed part per pass. Fitted on 600
+# passes of random shapes on 2 CPU cores: int8 ~0.83 ms fixed (~36 tokens' work), ~23 us a
+# token, attention length ~210; fp32 ~1.5 ms (~32 tokens), ~49 us, ~420. A sweep over
+# the fixed part (12-192) on 500 real tickets gave the most tickets/s in 64-ticket calls
+# at 36-48 for both backends (docs/triage.md). Only the relative costs matter.
+_PASS_OVERHEAD = 48.0
+_ATTENTION_LENGTH = 200.0
 
 
 def plan_batches(lengths: Sequence[int], max_batch: int) -> list[list[int]]:

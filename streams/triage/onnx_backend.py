@@ -111,19 +111,33 @@ class OnnxSentenceEncoder:
         sentences: Sequence[str],
         batch_size: int = 32,
         normalize_embeddings: bool = True,
+        show_progress_bar: bool = False,
         **_: Any,
     ) -> np.ndarray:
-        """Tokenise once, run the graph on length-matched batches, mean-pool, normalise.
+        """Tokenise, run the graph on length-matched batches, mean-pool, normalise.
 
         Batches hold at most ``batch_size`` texts of similar *token* length (see
-        :func:`plan_batches`), so little of each pass is spent on padding.
+        :func:`plan_batches`), so little of each pass is spent on padding. Texts are
+        taken :data:`CHUNK` at a time, which bounds the tokeniser's memory on large calls.
         """
         texts = list(sentences)
         out = np.zeros((len(texts), self._dimension), dtype=np.float32)
-        if not texts:
-            return out
         self._tokenizer.enable_truncation(max_length=self.max_seq_length)
         self._tokenizer.no_padding()
+        starts = range(0, len(texts), CHUNK)
+        if show_progress_bar and len(starts) > 1:
+            from tqdm.auto import tqdm
+
+            starts = tqdm(starts, desc="Chunks", unit="chunk")
+        for start in starts:
+            chunk = texts[start : start + CHUNK]
+            out[start : start + len(chunk)] = self._encode_chunk(
+                chunk, batch_size, normalize_embeddings
+            )
+        return out
+
+    def _encode_chunk(self, texts: list[str], batch_size: int, normalize: bool) -> np.ndarray:
+        out = np.zeros((len(texts), self._dimension), dtype=np.float32)
         encodings = self._tokenizer.encode_batch(texts)
         lengths = [len(e.ids) for e in encodings]
         for index in plan_batches(lengths, batch_size):
@@ -139,10 +153,14 @@ class OnnxSentenceEncoder:
             hidden = self._session.run(None, feed)[0]
             weights = mask[..., None].astype(np.float32)
             pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-            if normalize_embeddings:
+            if normalize:
                 pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
             out[index] = pooled
         return out
+
+
+CHUNK = 2048
+"""Texts tokenised and planned together; a larger call is encoded in chunks of this size."""
 
 
 # Cost of one pass over n texts padded to L tokens, in units of one token's work at short

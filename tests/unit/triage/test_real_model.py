@@ -69,7 +69,7 @@ def test_packaged_model_takes_odd_cleaned_text() -> None:
 
 
 @pytest.mark.slow
-def test_onnx_backends_match_torch() -> None:
+def test_onnx_backends_match_torch(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("onnxruntime", reason="optional extra: pip install -e '.[onnx]'")
     pytest.importorskip("onnx", reason="optional extra: pip install -e '.[onnx]'")
     texts = [  # lengths far apart, so the encoder splits them into several passes
@@ -84,5 +84,11 @@ def test_onnx_backends_match_torch() -> None:
     ]
     reference = SentenceTransformerEmbedder(EmbedderConfig()).encode_raw(texts)
     for backend, floor in (("onnx", 0.999), ("onnx-int8", 0.95)):
-        vectors = SentenceTransformerEmbedder(EmbedderConfig(backend=backend)).encode_raw(texts)
+        embedder = SentenceTransformerEmbedder(EmbedderConfig(backend=backend))
+        vectors = embedder.encode_raw(texts)
         assert ((vectors * reference).sum(axis=1) > floor).all(), backend
+    from streams.triage import onnx_backend
+
+    monkeypatch.setattr(onnx_backend, "CHUNK", 4)  # a large call goes in chunks, in order
+    chunked = embedder.encode_raw(texts, show_progress=True)
+    assert ((chunked * reference).sum(axis=1) > 0.95).all()

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Creates the project's virtual environment and installs ticket-router with its dev tools.
+# Creates the project's virtual environment and installs ticket-router with its dev tools
+# and the ONNX Runtime triage encoders.
 #
 # Wheels (torch alone is several GB) are kept in a wheelhouse outside the clone,
 # ${XDG_CACHE_HOME:-$HOME/.cache}/ticket-router/wheels, so later runs and CI install offline
@@ -10,7 +11,7 @@ usage() {
   cat <<'TXT'
 usage: deploy/local/python-env.sh [VENV]
 
-Create VENV (default .venv) with python3 and install ticket-router[dev] into it, editable.
+Create VENV (default .venv) with python3 and install ticket-router[dev,onnx] into it, editable.
 Environment: PYTHON (interpreter, default python3), TICKET_ROUTER_WHEELHOUSE (wheel cache).
 TXT
 }
@@ -30,12 +31,12 @@ cd "$root"
 pip=("$venv/bin/python" -m pip --disable-pip-version-check)
 mkdir -p "$wheels"
 
-if "${pip[@]}" install --quiet --no-index --find-links "$wheels" -e '.[dev]' 2>/dev/null; then
+if "${pip[@]}" install --quiet --no-index --find-links "$wheels" -e '.[dev,onnx]' 2>/dev/null; then
   echo "==> installed from the wheelhouse $wheels"
   exit 0
 fi
 echo "==> filling the wheelhouse $wheels from PyPI (first run only; torch is large)"
 "${pip[@]}" download --quiet --progress-bar off -d "$wheels" setuptools wheel pip
-"${pip[@]}" download --quiet --progress-bar off -d "$wheels" '.[dev]'
-"${pip[@]}" install --quiet --no-index --find-links "$wheels" -e '.[dev]'
+"${pip[@]}" download --quiet --progress-bar off -d "$wheels" '.[dev,onnx]'
+"${pip[@]}" install --quiet --no-index --find-links "$wheels" -e '.[dev,onnx]'
 echo "==> installed"

@@ -14,6 +14,7 @@ sentence-transformers pipeline does). Nothing is downloaded; exports are cached 
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -37,16 +38,23 @@ def export_onnx(model_dir: Path, target: Path, quantize: bool) -> Path:
         names = ["input_ids", "attention_mask", "token_type_ids"]
         axes = {name: {0: "batch", 1: "seq"} for name in [*names, "last_hidden_state"]}
         tmp = target / "model.tmp.onnx"
-        torch.onnx.export(
-            wrapper,
-            (ids, ids, torch.zeros_like(ids)),
-            str(tmp),
-            input_names=names,
-            output_names=["last_hidden_state"],
-            dynamic_axes=axes,
-            opset_version=17,
-            dynamo=False,
-        )
+        with warnings.catch_warnings():
+            # the TorchScript exporter is chosen on purpose (dynamo=False: the
+            # torch.export one needs onnxscript); torch >= 2.9 warns that it and the
+            # helpers it calls are deprecated, and tracing warns about shape checks in
+            # the model's Python code that the dynamic axes cover: no news to a user
+            warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.simplefilter("ignore", torch.jit.TracerWarning)
+            torch.onnx.export(
+                wrapper,
+                (ids, ids, torch.zeros_like(ids)),
+                str(tmp),
+                input_names=names,
+                output_names=["last_hidden_state"],
+                dynamic_axes=axes,
+                opset_version=17,
+                dynamo=False,
+            )
         tmp.replace(fp32)
     if not quantize:
         return fp32

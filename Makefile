@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml deploy/local/python-env.sh
 	PYTHON=$(PYTHON) $(LOCAL)/python-env.sh $(VENV)
 	@touch $@
 
-install: $(STAMP) ## create .venv and install the project with its dev tools
+install: $(STAMP) ## create .venv and install the project with its dev tools and the ONNX encoders
 
 infra: $(STAMP) ## fetch the Kafka jars (Maven Central, cached); install Redis and Prometheus (Debian) if absent
 	$(LOCAL)/kafka.sh fetch

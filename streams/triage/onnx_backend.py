@@ -152,13 +152,15 @@ class OnnxSentenceEncoder:
             starts = tqdm(starts, desc="Chunks", unit="chunk")
         for start in starts:
             chunk = texts[start : start + CHUNK]
-            out[start : start + len(chunk)] = self._encode_chunk(
-                chunk, batch_size, normalize_embeddings
+            self._encode_into(
+                out[start : start + len(chunk)], chunk, batch_size, normalize_embeddings
             )
         return out
 
-    def _encode_chunk(self, texts: list[str], batch_size: int, normalize: bool) -> np.ndarray:
-        out = np.zeros((len(texts), self._dimension), dtype=np.float32)
+    def _encode_into(
+        self, out: np.ndarray, texts: list[str], batch_size: int, normalize: bool
+    ) -> None:
+        """Encode ``texts`` into the rows of ``out`` (a view of the caller's array)."""
         encodings = self._tokenizer.encode_batch(texts)
         lengths = [len(e.ids) for e in encodings]
         for index in plan_batches(lengths, batch_size):
@@ -177,7 +179,6 @@ class OnnxSentenceEncoder:
             if normalize:
                 pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
             out[index] = pooled
-        return out
 
 
 CHUNK = 2048
@@ -206,16 +207,13 @@ def plan_batches(lengths: Sequence[int], max_batch: int) -> list[list[int]]:
         raise ValueError("max_batch must be at least 1")
     order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
     size = len(order)
+    # a text's cost in a pass whose longest text (its first) is the one at ``start``
+    per_text = [w * (1.0 + w / _ATTENTION_LENGTH) for w in (lengths[i] for i in order)]
     best = [0.0] + [float("inf")] * size
     cut = [0] * (size + 1)
     for end in range(1, size + 1):
         for start in range(max(0, end - max_batch), end):
-            width = lengths[order[start]]
-            cost = (
-                best[start]
-                + _PASS_OVERHEAD
-                + (end - start) * width * (1.0 + width / _ATTENTION_LENGTH)
-            )
+            cost = best[start] + _PASS_OVERHEAD + (end - start) * per_text[start]
             if cost < best[end]:
                 best[end], cut[end] = cost, start
     batches: list[list[int]] = []

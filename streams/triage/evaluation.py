@@ -4,7 +4,8 @@ baseline computed in the same run.
 Figures: accuracy, macro-F1, accuracy at 50/70/90 % coverage (most confident first; the
 confidence is the classifier's estimate that its top category is right, the top
 probability for the baseline), the expected calibration error of that confidence and the
-most frequent confusions.
+most frequent confusions, and 95 % intervals for the figures and for the classifier's
+lead over the baseline from a paired bootstrap over the tested tickets.
 Splits: stratified hold-out, stratified k-fold, or an explicit train/test pair. Classes
 with a single example stay in training (they cannot be stratified).
 """
@@ -28,9 +29,11 @@ from streams.triage.classifier import ClassifierConfig, SkillClassifier
 
 __all__ = [
     "COVERAGES",
+    "INTERVAL_LEVEL",
     "EvalFigures",
     "Split",
     "accuracy_at_coverage",
+    "bootstrap_intervals",
     "calibration_error",
     "check_splits",
     "evaluate",
@@ -39,6 +42,8 @@ __all__ = [
 ]
 
 COVERAGES = (0.5, 0.7, 0.9)
+INTERVAL_LEVEL = 0.95
+_RESAMPLES = 1000
 Progress = Callable[[str], None]
 
 
@@ -88,6 +93,93 @@ class EvalFigures:
                 for (t, q), n in confusions.most_common(top_confusions)
             ],
         }
+
+
+def bootstrap_intervals(
+    ours: EvalFigures,
+    baseline: EvalFigures,
+    *,
+    resamples: int = _RESAMPLES,
+    level: float = INTERVAL_LEVEL,
+    seed: int = 0,
+) -> dict[str, object]:
+    """Percentile intervals of every figure and of ours minus the baseline's.
+
+    Paired bootstrap: each resample draws the tested tickets with replacement and
+    scores both models on the same draw, so the interval of the difference reflects
+    how often they err on the same tickets. Needs both figures over the same tickets
+    in the same order (as :func:`evaluate` collects them).
+    """
+    if ours.labels != baseline.labels:
+        raise ValueError("the two sets of figures must cover the same tickets in the same order")
+    n = len(ours.labels)
+    if n == 0:
+        raise ValueError("no tested tickets to resample")
+    names = sorted(set(ours.labels) | set(ours.predicted) | set(baseline.predicted))
+    index = {name: i for i, name in enumerate(names)}
+    truth = np.array([index[t] for t in ours.labels])
+    models = [
+        (np.array([index[q] for q in figures.predicted]), np.asarray(figures.confidence))
+        for figures in (ours, baseline)
+    ]
+    rng = np.random.default_rng(seed)
+    draws = np.empty((resamples, 2, 2 + len(COVERAGES)))
+    for r in range(resamples):
+        pick = rng.integers(0, n, n)
+        y = truth[pick]
+        for m, (predicted, confidence) in enumerate(models):
+            draws[r, m] = _figures(y, predicted[pick], confidence[pick], len(names))
+    full = np.array([_figures(truth, p, c, len(names)) for p, c in models])
+    tail = (1.0 - level) / 2 * 100
+
+    def bounds(values: np.ndarray) -> list[float]:
+        low, high = np.percentile(values, [tail, 100 - tail])
+        return [round(float(low), 4), round(float(high), 4)]
+
+    def per_model(m: int) -> dict[str, object]:
+        return {
+            "accuracy": bounds(draws[:, m, 0]),
+            "macro_f1": bounds(draws[:, m, 1]),
+            "accuracy_at_coverage": {
+                f"{int(c * 100)}%": bounds(draws[:, m, 2 + i]) for i, c in enumerate(COVERAGES)
+            },
+        }
+
+    def lead(column: int) -> dict[str, object]:
+        value = float(full[0, column] - full[1, column])
+        return {
+            "value": round(value, 4),
+            "interval": bounds(draws[:, 0, column] - draws[:, 1, column]),
+        }
+
+    return {
+        "level": level,
+        "resamples": resamples,
+        "triage": per_model(0),
+        "baseline": per_model(1),
+        "lead_over_baseline": {
+            "accuracy": lead(0),
+            "macro_f1": lead(1),
+            "accuracy_at_coverage": {
+                f"{int(c * 100)}%": lead(2 + i) for i, c in enumerate(COVERAGES)
+            },
+        },
+    }
+
+
+def _figures(
+    truth: np.ndarray, predicted: np.ndarray, confidence: np.ndarray, n_classes: int
+) -> list[float]:
+    """Accuracy, macro-F1 (scikit-learn's: over the classes in truth or predictions,
+    0 where undefined) and accuracy at each of :data:`COVERAGES`, on class indices."""
+    right = truth == predicted
+    hits = np.bincount(truth[right], minlength=n_classes)
+    both = np.bincount(truth, minlength=n_classes) + np.bincount(predicted, minlength=n_classes)
+    seen = both > 0
+    macro = float(np.mean(2.0 * hits[seen] / both[seen]))
+    order = np.argsort(-confidence, kind="stable")
+    at = [float(right[order[: max(1, round(len(order) * c))]].mean()) for c in COVERAGES]
+    return [float(right.mean()), macro, *at]
 
 
 def accuracy_at_coverage(
@@ -207,6 +299,7 @@ def evaluate(
         timings["baseline_train_s"] += time.perf_counter() - started
     result = ours.summary()
     result["baseline"] = baseline.summary()
+    result["intervals"] = bootstrap_intervals(ours, baseline)
     result["timings"] = {k: round(v, 1) for k, v in timings.items()}
     result["folds"] = len(splits)
     return result

@@ -266,20 +266,36 @@ def _triage_eval(args: argparse.Namespace) -> int:
 
 def _print_eval(result: dict[str, Any]) -> None:
     base = result["baseline"]
+    spans = result["intervals"]
+    percent = f"{spans['level'] * 100:g} %"
     print(f"tickets tested: {result['n']} ({result['folds']} split(s)), model {result['model']}")
-    print(f"{'':24}{'triage':>10}{'baseline':>12}")
-    print(f"{'accuracy':24}{result['accuracy']:>10.4f}{base['accuracy']:>12.4f}")
-    print(f"{'macro-F1':24}{result['macro_f1']:>10.4f}{base['macro_f1']:>12.4f}")
-    for key, value in result["accuracy_at_coverage"].items():
-        label = f"accuracy @ {key} coverage"
-        print(f"{label:24}{value:>10.4f}{base['accuracy_at_coverage'][key]:>12.4f}")
+    print(f"{'':24}{'triage':>10}  {percent + ' interval':<16}{'baseline':>9}  triage - baseline")
+    rows = [("accuracy", "accuracy", None), ("macro-F1", "macro_f1", None)]
+    rows += [
+        (f"accuracy @ {key} coverage", "accuracy_at_coverage", key)
+        for key in result["accuracy_at_coverage"]
+    ]
+    for label, name, key in rows:
+        ours, theirs = result[name], base[name]
+        span, lead = spans["triage"][name], spans["lead_over_baseline"][name]
+        if key is not None:
+            ours, theirs, span, lead = ours[key], theirs[key], span[key], lead[key]
+        low, high = lead["interval"]
+        print(
+            f"{label:24}{ours:>10.4f}  {span[0]:.4f}-{span[1]:.4f}   {theirs:>9.4f}  "
+            f"{lead['value']:+.4f} ({low:+.4f} to {high:+.4f})"
+        )
     label = "calibration error (ECE)"
-    print(f"{label:24}{result['calibration_error']:>10.4f}{base['calibration_error']:>12.4f}")
+    print(f"{label:24}{result['calibration_error']:>10.4f}{'':18}{base['calibration_error']:>9.4f}")
     print("top confusions (true -> predicted: count):")
     for item in result["top_confusions"]:
         print(f"  {item['true']} -> {item['predicted']}: {item['count']}")
     if not result["top_confusions"]:
         print("  none: every test ticket was classified right")
+    print(
+        f"intervals: {percent}, paired bootstrap over the tested tickets "
+        f"({spans['resamples']} resamples)"
+    )
     timings = result["timings"]
     print(
         f"training time: classifier {timings['train_s']:.1f} s, "

@@ -96,6 +96,9 @@ def test_triage_eval_json_with_fake_embedder(
     assert set(data["accuracy_at_coverage"]) == {"50%", "70%", "90%"}
     assert 0.0 <= data["calibration_error"] <= 1.0
     assert data["baseline"]["n"] == data["n"] == 60
+    intervals = data["intervals"]
+    assert intervals["triage"]["accuracy"] == [1.0, 1.0]
+    assert set(intervals["lead_over_baseline"]["accuracy_at_coverage"]) == {"50%", "70%", "90%"}
     assert "fold 3/3" in captured.err
     assert main([*argv, "--fake-embedder"]) == 0
     assert "embeddings read from the cache" in capsys.readouterr().err

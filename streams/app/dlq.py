@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from typing import Protocol
 
 from models import DeadLetter, encode, encode_key
 
-__all__ = ["dead_letter_record", "key_mismatch"]
+__all__ = ["SourceRecord", "dead_letter_for", "dead_letter_record", "key_mismatch"]
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,33 @@ def dead_letter_record(
         letter.error[:300],
     )
     return encode_key(letter), encode(letter)
+
+
+class SourceRecord(Protocol):
+    """A consumed message: a Faust ``Message`` or an aiokafka ``ConsumerRecord``."""
+
+    @property
+    def value(self) -> bytes | None: ...
+    @property
+    def key(self) -> bytes | None: ...
+    @property
+    def topic(self) -> str: ...
+    @property
+    def partition(self) -> int: ...
+    @property
+    def offset(self) -> int: ...
+
+
+def dead_letter_for(record: SourceRecord, error: BaseException | str) -> tuple[bytes, bytes]:
+    """``(key, value)`` of the dead letter for a consumed ``record``."""
+    return dead_letter_record(
+        value=record.value,
+        key=record.key,
+        topic=record.topic,
+        partition=record.partition,
+        offset=record.offset,
+        error=error,
+    )
 
 
 def key_mismatch(key: bytes | None, tenant: str) -> str | None:

@@ -30,7 +30,7 @@ from models import (
     encode,
     encode_key,
 )
-from streams.app.dlq import dead_letter_record, key_mismatch
+from streams.app.dlq import dead_letter_for, key_mismatch
 from streams.app.metrics import RouterMetrics
 
 __all__ = ["Message", "TriageBatch", "TriageStage", "register"]
@@ -110,14 +110,7 @@ class TriageStage:
 
     def _dead(self, msg: Message, error: BaseException | str) -> tuple[str, bytes, bytes]:
         self.metrics.dead_letters.labels(msg.topic).inc()
-        key, value = dead_letter_record(
-            value=msg.value,
-            key=msg.key,
-            topic=msg.topic,
-            partition=msg.partition,
-            offset=msg.offset,
-            error=error,
-        )
+        key, value = dead_letter_for(msg, error)
         return "dead-letter", key, value
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import sys
 import time
 from typing import Any
 
 from streams.cli.errors import CliError
+from streams.cli.kafka import bootstrap_of, catalogue_of, kafka_error
 
 __all__ = ["register"]
 
@@ -59,12 +59,6 @@ def register(subparsers: Any) -> None:
     produce.set_defaults(handler=_produce)
 
 
-def _bootstrap(args: argparse.Namespace) -> str:
-    return str(
-        args.bootstrap or os.environ.get("TICKET_ROUTER_KAFKA_BOOTSTRAP") or "127.0.0.1:19092"
-    )
-
-
 def _workload(args: argparse.Namespace, start: float) -> Any:
     seed = args.seed if args.seed is not None else int(start) % 100_000
     if args.scenario == "demo":
@@ -99,7 +93,6 @@ def _depths_line(workload: Any) -> str:
 
 def _produce(args: argparse.Namespace) -> int:
     from streams.loadgen.runner import RunConfig, run
-    from streams.topics import TopicCatalogue
 
     if args.rate is not None and args.rate <= 0:
         raise CliError("--rate must be a positive number of events per second", exit_code=2)
@@ -112,13 +105,8 @@ def _produce(args: argparse.Namespace) -> int:
         raise CliError("--count must be at least 1", exit_code=2)
     if args.tenant is not None and not args.tenant.strip():
         raise CliError("--tenant must not be empty", exit_code=2)
-    try:
-        catalogue = TopicCatalogue.from_env(dict(os.environ))
-        if args.prefix is not None:
-            catalogue = TopicCatalogue(args.prefix, catalogue.partitions)
-    except ValueError as exc:
-        raise CliError(str(exc), exit_code=2) from exc
-    bootstrap = _bootstrap(args)
+    catalogue = catalogue_of(args)
+    bootstrap = bootstrap_of(args)
     config = RunConfig(
         bootstrap=bootstrap,
         catalogue=catalogue,
@@ -159,13 +147,7 @@ def _produce(args: argparse.Namespace) -> int:
             )
         )
     except RuntimeError as exc:  # aiokafka's errors are RuntimeErrors too
-        if type(exc).__name__ == "KafkaConnectionError":
-            raise CliError(
-                f"Kafka at {bootstrap} is not reachable ({exc}); start it with "
-                "'ticket-router dev up' or set TICKET_ROUTER_KAFKA_BOOTSTRAP (--bootstrap)",
-                exit_code=3,
-            ) from exc
-        raise CliError(str(exc), exit_code=3) from exc
+        raise kafka_error(exc, bootstrap) from exc
     for warning in getattr(workload, "warnings", []):
         print(f"warning: {warning}", file=sys.stderr)
     summary = {

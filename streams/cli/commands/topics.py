@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from streams.cli.errors import CliError
+from streams.cli.kafka import DEFAULT_BOOTSTRAP, bootstrap_of
 
 __all__ = ["register"]
-
-_DEFAULT_BOOTSTRAP = "127.0.0.1:19092"
 
 
 def register(subparsers: Any) -> None:
@@ -69,7 +68,7 @@ def _add_topic_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--bootstrap",
         help=f"Kafka bootstrap host:port (default: $TICKET_ROUTER_KAFKA_BOOTSTRAP or "
-        f"{_DEFAULT_BOOTSTRAP})",
+        f"{DEFAULT_BOOTSTRAP})",
     )
     parser.add_argument(
         "--prefix", help="topic name prefix (default: $TICKET_ROUTER_TOPIC_PREFIX or none)"
@@ -138,16 +137,11 @@ def _catalogue(args: argparse.Namespace) -> Any:
         raise CliError(str(exc)) from exc
 
 
-def _bootstrap(args: argparse.Namespace) -> str:
-    env = os.environ.get("TICKET_ROUTER_KAFKA_BOOTSTRAP", "").strip()
-    return str(args.bootstrap or env or _DEFAULT_BOOTSTRAP)
-
-
 def _create(args: argparse.Namespace) -> int:
     from streams.topic_admin import TopicAdminError, ensure_topics
 
     catalogue = _catalogue(args)
-    bootstrap = _bootstrap(args)
+    bootstrap = bootstrap_of(args)
     try:
         states = asyncio.run(ensure_topics(bootstrap, catalogue, request_timeout=args.timeout))
     except TopicAdminError as exc:
@@ -172,7 +166,7 @@ def _list(args: argparse.Namespace) -> int:
     if not args.offline:
         try:
             found = asyncio.run(
-                describe_topics(_bootstrap(args), catalogue, request_timeout=args.timeout)
+                describe_topics(bootstrap_of(args), catalogue, request_timeout=args.timeout)
             )
         except TopicAdminError as exc:
             raise CliError(f"{exc} (or use --offline to print the catalogue only)") from exc

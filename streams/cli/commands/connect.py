@@ -1,0 +1,176 @@
+"""``ticket-router connect``: apply the router's assignments in the helpdesk.
+
+Targets: ``webhook`` (POST each event, HMAC-signed), ``zendesk`` (set the assignee) and
+``freshdesk`` (set the responder). Secrets come from environment variables, never from
+the command line (which other users of the machine can read).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from streams.cli.errors import CliError
+from streams.cli.kafka import bootstrap_of, catalogue_of, kafka_error
+
+__all__ = ["load_agent_map", "register"]
+
+_SECRETS = {
+    "webhook": "TICKET_ROUTER_WEBHOOK_SECRET",
+    "zendesk": "TICKET_ROUTER_ZENDESK_API_TOKEN",
+    "freshdesk": "TICKET_ROUTER_FRESHDESK_API_KEY",
+}
+
+
+def register(subparsers: Any) -> None:
+    """Add ``connect`` to the top-level parser."""
+    connect = subparsers.add_parser(
+        "connect",
+        help="apply assignments in the helpdesk: signed webhook, Zendesk or Freshdesk",
+        description=(
+            "Consume ticket-assigned and apply every assignment: 'webhook' POSTs the event "
+            "JSON signed with HMAC-SHA256 (secret in $TICKET_ROUTER_WEBHOOK_SECRET); "
+            "'zendesk' sets the ticket's assignee ($TICKET_ROUTER_ZENDESK_API_TOKEN, "
+            "--email); 'freshdesk' sets its responder ($TICKET_ROUTER_FRESHDESK_API_KEY). "
+            "Helpdesk user ids come from --agents (YAML: router agent id -> user id). "
+            "At least once and in order per routing group; retries with backoff; what "
+            "cannot be applied goes to the dead-letter topic with the reason. Runs until "
+            "stopped (Ctrl-C), --max-events or --exit-when-idle."
+        ),
+    )
+    connect.add_argument("target", choices=("webhook", "zendesk", "freshdesk"))
+    connect.add_argument(
+        "--url",
+        required=True,
+        help="webhook URL, or the helpdesk's base URL (https://acme.zendesk.com)",
+    )
+    connect.add_argument("--email", help="zendesk: the API user's email address")
+    connect.add_argument(
+        "--agents", help="zendesk/freshdesk: YAML file mapping router agent ids to user ids"
+    )
+    connect.add_argument(
+        "--ticket-prefix",
+        default="",
+        help="zendesk/freshdesk: prefix removed from ticket ids (e.g. 'zd-' for 'zd-123')",
+    )
+    connect.add_argument("--bootstrap", help="Kafka host:port (TICKET_ROUTER_KAFKA_BOOTSTRAP)")
+    connect.add_argument("--prefix", help="topic name prefix (TICKET_ROUTER_TOPIC_PREFIX)")
+    connect.add_argument(
+        "--group-id", help="consumer group (default: ticket-router-connector-TARGET)"
+    )
+    connect.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
+    connect.add_argument(
+        "--give-up-after",
+        type=float,
+        default=900.0,
+        help="seconds of failed retries before an event is dead-lettered (0: never)",
+    )
+    connect.add_argument("--max-events", type=int, help="stop after this many events")
+    connect.add_argument(
+        "--exit-when-idle", type=float, help="stop after this many seconds with no new event"
+    )
+    connect.add_argument("--progress", type=float, default=10.0, help="seconds between lines")
+    connect.set_defaults(handler=_connect)
+
+
+def load_agent_map(path: str) -> dict[str, int]:
+    """``{router agent id: helpdesk user id}`` from YAML (top level or under ``agents``)."""
+    from streams.files import FileError, read_config
+
+    try:
+        data = read_config(path, "agent map")
+    except FileError as exc:
+        raise CliError(str(exc)) from exc
+    if isinstance(data, dict) and isinstance(data.get("agents"), dict):
+        data = data["agents"]
+    if not isinstance(data, dict) or not data:
+        raise CliError(
+            f"agent map {path} must map router agent ids to helpdesk user ids, e.g. "
+            "'agents: {ana: 3851265, ben: 3851266}'"
+        )
+    out: dict[str, int] = {}
+    for agent, user in data.items():
+        if isinstance(user, bool) or not isinstance(user, int) or user <= 0:
+            raise CliError(
+                f"agent map {path}: {agent!r} maps to {user!r}; a helpdesk user id is a "
+                "positive whole number"
+            )
+        out[str(agent)] = user
+    return out
+
+
+def _target(args: argparse.Namespace) -> Any:
+    from streams.connectors.targets import FreshdeskTarget, WebhookTarget, ZendeskTarget
+
+    secret_name = _SECRETS[args.target]
+    secret = os.environ.get(secret_name, "")
+    if not secret:
+        raise CliError(f"set {secret_name} to the {args.target} secret first", exit_code=2)
+    if args.target == "webhook":
+        return WebhookTarget(args.url, secret.encode(), time.time)
+    if not args.agents:
+        raise CliError(f"{args.target} needs --agents (router agent id -> user id)", exit_code=2)
+    agents = load_agent_map(args.agents)
+    if args.target == "zendesk":
+        if not args.email:
+            raise CliError("zendesk needs --email (the API token's user)", exit_code=2)
+        return ZendeskTarget(args.url, args.email, secret, agents, args.ticket_prefix)
+    return FreshdeskTarget(args.url, secret, agents, args.ticket_prefix)
+
+
+def _connect(args: argparse.Namespace) -> int:
+    from streams.connectors.runner import ConnectorSettings, run_connector
+
+    for name in ("timeout", "progress"):
+        if getattr(args, name) <= 0:
+            raise CliError(f"--{name} must be above 0", exit_code=2)
+    for name in ("give_up_after", "exit_when_idle", "max_events"):
+        value = getattr(args, name)
+        if value is not None and value < 0:
+            raise CliError(f"--{name.replace('_', '-')} must be 0 or more", exit_code=2)
+    if args.agents and not Path(args.agents).is_file():
+        raise CliError(f"agent map {args.agents} not found", exit_code=2)
+    try:
+        target = _target(args)
+    except ValueError as exc:
+        raise CliError(str(exc), exit_code=2) from exc
+    catalogue = catalogue_of(args)
+    bootstrap = bootstrap_of(args)
+    settings = ConnectorSettings(
+        bootstrap=bootstrap,
+        catalogue=catalogue,
+        group_id=args.group_id or f"ticket-router-connector-{args.target}",
+        timeout_s=args.timeout,
+        give_up_after_s=args.give_up_after or None,
+        max_events=args.max_events,
+        exit_when_idle_s=args.exit_when_idle,
+        progress_every_s=args.progress,
+    )
+    print(
+        f"connector {args.target} -> {getattr(target, 'url', None) or target.base_url}: "
+        f"reading {catalogue.name('ticket-assigned')} on {bootstrap} as {settings.group_id}",
+        file=sys.stderr,
+        flush=True,
+    )
+
+    def progress(report: Any) -> None:
+        print(report.line(), file=sys.stderr, flush=True)
+
+    async def main() -> Any:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        return await run_connector(target, settings, stop=stop, progress=progress)
+
+    try:
+        report = asyncio.run(main())
+    except RuntimeError as exc:  # aiokafka's errors are RuntimeErrors too
+        raise kafka_error(exc, bootstrap) from exc
+    return 1 if report.dead_letters else 0

@@ -1,0 +1,113 @@
+"""The connector's per-event rules: retry, back off, give up, de-duplicate, dead-letter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from streams.connectors.runner import Applier, ConnectorSettings, Response, TransientError
+from streams.connectors.targets import Delivery, WebhookTarget, ZendeskTarget
+from tests.unit.connectors.helpers import assigned, raw
+
+
+class FakeHelpdesk:
+    """Answers with the given statuses (or raises TransientError for ``None``)."""
+
+    def __init__(self, answers: Iterable[Response | None]) -> None:
+        self.answers = list(answers)
+        self.requests: list[Delivery] = []
+
+    async def __call__(self, delivery: Delivery, timeout_s: float) -> Response:
+        self.requests.append(delivery)
+        answer = self.answers.pop(0) if self.answers else Response(200)
+        if answer is None:
+            raise TransientError("ClientConnectorError: connection refused")
+        return answer
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def _applier(
+    helpdesk: FakeHelpdesk, give_up_after_s: float | None = 900.0
+) -> tuple[Applier, FakeTime]:
+    time = FakeTime()
+    target = WebhookTarget("https://hooks.example.com", b"0123456789abcdef", lambda: 1e9)
+    settings = ConnectorSettings(
+        bootstrap="unused", backoff_s=0.5, max_backoff_s=4.0, give_up_after_s=give_up_after_s
+    )
+    return Applier(target, helpdesk, settings, sleep=time.sleep, clock=time.clock), time
+
+
+async def test_transient_failures_are_retried_with_doubling_backoff() -> None:
+    helpdesk = FakeHelpdesk([None, Response(503), Response(502), Response(500), Response(200)])
+    applier, time = _applier(helpdesk)
+    assert await applier.apply(raw(assigned())) is None
+    assert time.sleeps == [0.5, 1.0, 2.0, 4.0]  # capped at max_backoff_s
+    assert len(helpdesk.requests) == 5
+    assert (applier.report.applied, applier.report.retries) == (1, 4)
+
+
+async def test_retry_after_is_honoured() -> None:
+    helpdesk = FakeHelpdesk([Response(429, retry_after="7"), Response(200)])
+    applier, time = _applier(helpdesk)
+    assert await applier.apply(raw(assigned())) is None
+    assert time.sleeps == [7.0]
+
+
+async def test_a_final_refusal_is_dead_lettered_with_the_answer() -> None:
+    helpdesk = FakeHelpdesk([Response(422, snippet=b'{"error":"RecordInvalid"}')])
+    applier, time = _applier(helpdesk)
+    reason = await applier.apply(raw(assigned()))
+    assert reason == 'HTTP 422 from webhook: {"error":"RecordInvalid"}'
+    assert time.sleeps == []
+    assert applier.report.applied == 0
+
+
+async def test_gives_up_after_the_configured_time() -> None:
+    applier, time = _applier(FakeHelpdesk([Response(503)] * 100), give_up_after_s=10.0)
+    reason = await applier.apply(raw(assigned()))
+    assert reason is not None
+    assert reason.startswith("gave up after 5 attempts in 8 s: HTTP 503 from webhook")
+    assert sum(time.sleeps) <= 10.0
+
+
+async def test_never_gives_up_when_told_so() -> None:
+    helpdesk = FakeHelpdesk([Response(503)] * 40 + [Response(200)])
+    applier, time = _applier(helpdesk, give_up_after_s=None)
+    assert await applier.apply(raw(assigned())) is None
+    assert len(helpdesk.requests) == 41
+    assert max(time.sleeps) == 4.0
+
+
+async def test_an_applied_assignment_is_not_sent_twice() -> None:
+    helpdesk = FakeHelpdesk([])
+    applier, _ = _applier(helpdesk)
+    first, second = assigned(attempt=1), assigned(attempt=2)
+    for event in (first, first, second, first):
+        assert await applier.apply(raw(event)) is None
+    assert len(helpdesk.requests) == 2
+    assert (applier.report.applied, applier.report.duplicates, applier.report.seen) == (2, 2, 4)
+
+
+async def test_undecodable_records_and_unmapped_agents_are_dead_lettered_unsent() -> None:
+    helpdesk = FakeHelpdesk([])
+    applier, _ = _applier(helpdesk)
+    reason = await applier.apply(b'{"not": "an assignment"}')
+    assert reason is not None
+    assert "ticket-assigned" in reason
+    assert await applier.apply(None) is not None
+    zendesk = ZendeskTarget("https://acme.zendesk.com", "ops@acme.test", "tok", {"ana": 1})
+    applier.target = zendesk
+    reason = await applier.apply(raw(assigned(agent="carl")))
+    assert reason == "agent 'carl' has no zendesk user id in the agent map"
+    assert helpdesk.requests == []

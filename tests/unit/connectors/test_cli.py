@@ -1,0 +1,83 @@
+"""`ticket-router connect`: configuration errors are clear and stop before any I/O."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from streams.cli.commands.connect import load_agent_map
+from streams.cli.errors import CliError
+from streams.cli.main import main
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "message"),
+    [
+        (["webhook", "--url", "https://h.test"], {}, "set TICKET_ROUTER_WEBHOOK_SECRET"),
+        (
+            ["webhook", "--url", "https://h.test"],
+            {"TICKET_ROUTER_WEBHOOK_SECRET": "short"},
+            "at least 16 bytes",
+        ),
+        (
+            ["zendesk", "--url", "https://a.zendesk.com"],
+            {"TICKET_ROUTER_ZENDESK_API_TOKEN": "t"},
+            "zendesk needs --agents",
+        ),
+        (
+            ["freshdesk", "--url", "http://a.freshdesk.com", "--agents", "MAP"],
+            {"TICKET_ROUTER_FRESHDESK_API_KEY": "k"},
+            "plain http",
+        ),
+        (
+            ["zendesk", "--url", "https://a.zendesk.com", "--agents", "MAP"],
+            {"TICKET_ROUTER_ZENDESK_API_TOKEN": "t"},
+            "zendesk needs --email",
+        ),
+        (
+            ["webhook", "--url", "https://h.test", "--timeout", "0"],
+            {"TICKET_ROUTER_WEBHOOK_SECRET": "0123456789abcdef"},
+            "--timeout must be above 0",
+        ),
+    ],
+)
+def test_configuration_errors(
+    argv: list[str],
+    env: dict[str, str],
+    message: str,
+    *,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for name in ("WEBHOOK_SECRET", "ZENDESK_API_TOKEN", "FRESHDESK_API_KEY"):
+        monkeypatch.delenv("TICKET_ROUTER_" + name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    agents = tmp_path / "agents.yaml"
+    agents.write_text("agents: {ana: 5}\n", encoding="utf-8")
+    argv = [str(agents) if a == "MAP" else a for a in argv]
+    assert main(["connect", *argv, "--bootstrap", "127.0.0.1:1"]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "reading ticket-assigned" not in err  # refused before connecting
+    assert "Traceback" not in err
+
+
+def test_agent_map_forms_and_errors(tmp_path: Path) -> None:
+    path = tmp_path / "agents.yaml"
+    path.write_text("ana: 5\nben: 6\n", encoding="utf-8")
+    assert load_agent_map(str(path)) == {"ana": 5, "ben": 6}
+    path.write_text("agents:\n  ana: 5\n", encoding="utf-8")
+    assert load_agent_map(str(path)) == {"ana": 5}
+    for text, message in [
+        ("agents: {ana: '5'}\n", "positive whole number"),
+        ("agents: {ana: 0}\n", "positive whole number"),
+        ("agents: {ana: true}\n", "positive whole number"),
+        ("- ana\n", "must map router agent ids"),
+        ("agents: {ana: [\n", "agent map"),
+    ]:
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(CliError, match=message):
+            load_agent_map(str(path))

@@ -167,7 +167,9 @@ class Applier:
                 if outcome is Outcome.REJECTED:
                     return why
                 retry_after = _retry_after(response.retry_after, time.time())
-            wait = min(retry_after if retry_after is not None else delay, _MAX_RETRY_AFTER_S)
+            # Retry-After may ask for more than the backoff, never for less (a server
+            # answering "503, Retry-After: 0" for ever must not be hammered)
+            wait = min(max(retry_after or 0.0, delay), _MAX_RETRY_AFTER_S)
             delay = min(delay * 2, cfg.max_backoff_s)
             waited = self._clock() - started
             if cfg.give_up_after_s is not None and waited + wait > cfg.give_up_after_s:
@@ -234,6 +236,7 @@ async def run_connector(
     """
     import aiohttp
     from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # type: ignore[import-untyped]
+    from aiokafka.errors import CommitFailedError  # type: ignore[import-untyped]
 
     stop = stop or asyncio.Event()
     source = settings.catalogue.name("ticket-assigned")
@@ -294,7 +297,16 @@ async def run_connector(
                         report.dead_letters += 1
                     done = record.offset
                 if done is not None:
-                    await consumer.commit({tp: done + 1})
+                    try:
+                        await consumer.commit({tp: done + 1})
+                    except CommitFailedError as exc:  # the group rebalanced meanwhile
+                        log.warning(
+                            "connector %s: commit of %s failed (%s); the partition's new "
+                            "owner applies these records again",
+                            target.name,
+                            tp,
+                            exc,
+                        )
                 # records left over when stopping are fetched again by the next
                 # consumer of the group: nothing was committed past them
             if progress is not None and time.monotonic() >= next_progress:

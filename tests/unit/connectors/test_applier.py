@@ -64,6 +64,13 @@ async def test_retry_after_is_honoured() -> None:
     assert time.sleeps == [7.0]
 
 
+async def test_retry_after_never_shortens_the_backoff() -> None:
+    helpdesk = FakeHelpdesk([Response(503, retry_after="0")] * 3 + [Response(200)])
+    applier, time = _applier(helpdesk)
+    assert await applier.apply(raw(assigned())) is None
+    assert time.sleeps == [0.5, 1.0, 2.0]
+
+
 async def test_a_final_refusal_is_dead_lettered_with_the_answer() -> None:
     helpdesk = FakeHelpdesk([Response(422, snippet=b'{"error":"RecordInvalid"}')])
     applier, time = _applier(helpdesk)

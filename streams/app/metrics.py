@@ -12,12 +12,19 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-__all__ = ["METRIC_HELP", "RouterMetrics", "attach_faust_sensor", "serve_metrics"]
+__all__ = [
+    "METRIC_HELP",
+    "ConnectorMetrics",
+    "RouterMetrics",
+    "attach_faust_sensor",
+    "serve_metrics",
+]
 
 NAMESPACE = "ticket_router"
 
 _LATENCY_BUCKETS = (1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 0.01, 0.05, 0.1)
 _WAIT_BUCKETS = (0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 14400, 86400)
+_DELAY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600)
 _CONF_BUCKETS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0)
 
 METRIC_HELP: dict[str, str] = {
@@ -40,6 +47,14 @@ METRIC_HELP: dict[str, str] = {
     "redis_view_resyncs_total": "Full re-syncs of the Redis live view from the books.",
     "tenants_active": "Tenants with books on this worker.",
     "ticks_sent_total": "Router ticks produced by this worker's timer.",
+    "connector_events_total": (
+        "Assignments a helpdesk connector handled, by target and outcome "
+        "(applied, duplicate, dead_letter)."
+    ),
+    "connector_retries_total": "Failed helpdesk requests a connector retried, by target.",
+    "connector_delay_seconds": (
+        "Time from the router's assignment to the helpdesk accepting it, by target."
+    ),
 }
 
 
@@ -101,6 +116,36 @@ class RouterMetrics:
         self.utilisation.labels(tenant).set(used / cap if cap else 0.0)
         for prio in (1, 2, 3, 4):
             self.pending.labels(tenant, f"p{prio}").set(pending_by_priority.get(prio, 0))
+
+
+class ConnectorMetrics:
+    """A helpdesk connector's metrics (``ticket-router connect --metrics-port``)."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.registry = registry
+        h = METRIC_HELP
+        self.events = Counter(
+            "connector_events_total",
+            h["connector_events_total"],
+            ("target", "outcome"),
+            namespace=NAMESPACE,
+            registry=registry,
+        )
+        self.retries = Counter(
+            "connector_retries_total",
+            h["connector_retries_total"],
+            ("target",),
+            namespace=NAMESPACE,
+            registry=registry,
+        )
+        self.delay = Histogram(
+            "connector_delay_seconds",
+            h["connector_delay_seconds"],
+            ("target",),
+            namespace=NAMESPACE,
+            registry=registry,
+            buckets=_DELAY_BUCKETS,
+        )
 
 
 def serve_metrics(registry: CollectorRegistry, host: str, port: int) -> Any:

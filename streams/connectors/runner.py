@@ -27,6 +27,7 @@ from typing import Any
 
 from models import InvalidEvent, TicketAssigned, decode
 from streams.app.dlq import dead_letter_for
+from streams.app.metrics import ConnectorMetrics
 from streams.connectors.targets import Delivery, Outcome, PermanentError, Target, classify
 from streams.topics import TopicCatalogue
 
@@ -116,13 +117,17 @@ class Applier:
         *,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
+        metrics: ConnectorMetrics | None = None,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self.target = target
         self.sender = sender
         self.settings = settings
         self.report = ConnectorReport()
+        self.metrics = metrics
         self._sleep = sleep
         self._clock = clock
+        self._wall_clock = wall_clock
         self._applied: OrderedDict[str, None] = OrderedDict()
 
     async def apply(self, raw: bytes | None) -> str | None:
@@ -132,17 +137,29 @@ class Applier:
             event = decode(TicketAssigned, raw)
             if event.assignment_id in self._applied:
                 self.report.duplicates += 1
+                self._count("duplicate")
                 return None
             delivery = self.target.request(event, bytes(raw or b""))
         except (InvalidEvent, PermanentError) as exc:
+            self._count("dead_letter")
             return str(exc)
         failure = await self._send(delivery)
-        if failure is None:
-            self.report.applied += 1
-            self._applied[event.assignment_id] = None
-            if len(self._applied) > _SEEN_IDS:
-                self._applied.popitem(last=False)
-        return failure
+        if failure is not None:
+            self._count("dead_letter")
+            return failure
+        self.report.applied += 1
+        self._count("applied")
+        if self.metrics is not None:
+            delay = self._wall_clock() - event.occurred_at.timestamp()
+            self.metrics.delay.labels(self.target.name).observe(max(0.0, delay))
+        self._applied[event.assignment_id] = None
+        if len(self._applied) > _SEEN_IDS:
+            self._applied.popitem(last=False)
+        return None
+
+    def _count(self, outcome: str) -> None:
+        if self.metrics is not None:
+            self.metrics.events.labels(self.target.name, outcome).inc()
 
     async def _send(self, delivery: Delivery) -> str | None:
         cfg = self.settings
@@ -182,6 +199,8 @@ class Applier:
                 wait,
             )
             self.report.retries += 1
+            if self.metrics is not None:
+                self.metrics.retries.labels(self.target.name).inc()
             await self._sleep(wait)
 
 
@@ -228,6 +247,7 @@ async def run_connector(
     stop: asyncio.Event | None = None,
     progress: Callable[[ConnectorReport], None] | None = None,
     sender: Sender | None = None,
+    metrics: ConnectorMetrics | None = None,
 ) -> ConnectorReport:
     """Consume ``ticket-assigned`` and apply every event until stopped.
 
@@ -261,7 +281,9 @@ async def run_connector(
             return
         raise _StoppedError
 
-    applier = Applier(target, sender or http_sender(session), settings, sleep=sleep)
+    applier = Applier(
+        target, sender or http_sender(session), settings, sleep=sleep, metrics=metrics
+    )
     report = applier.report
     try:
         await producer.start()

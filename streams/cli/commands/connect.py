@@ -76,6 +76,13 @@ def register(subparsers: Any) -> None:
         "--exit-when-idle", type=float, help="stop after this many seconds with no new event"
     )
     connect.add_argument("--progress", type=float, default=10.0, help="seconds between lines")
+    connect.add_argument(
+        "--metrics-port",
+        type=int,
+        default=0,
+        help="serve Prometheus metrics on this port (default 0: off)",
+    )
+    connect.add_argument("--metrics-host", default="127.0.0.1", help="address for the metrics")
     connect.set_defaults(handler=_connect)
 
 
@@ -130,6 +137,8 @@ def _connect(args: argparse.Namespace) -> int:
     for name in ("timeout", "progress"):
         if getattr(args, name) <= 0:
             raise CliError(f"--{name} must be above 0", exit_code=2)
+    if not 0 <= args.metrics_port <= 65535:
+        raise CliError("--metrics-port must be 0 (off) or a port number", exit_code=2)
     for name in ("give_up_after", "exit_when_idle", "max_events"):
         value = getattr(args, name)
         if value is not None and value < 0:
@@ -162,12 +171,31 @@ def _connect(args: argparse.Namespace) -> int:
     def progress(report: Any) -> None:
         print(report.line(), file=sys.stderr, flush=True)
 
+    metrics = None
+    if args.metrics_port:
+        from prometheus_client import CollectorRegistry
+
+        from streams.app.metrics import ConnectorMetrics, serve_metrics
+
+        metrics = ConnectorMetrics(CollectorRegistry(auto_describe=True))
+        try:
+            serve_metrics(metrics.registry, args.metrics_host, args.metrics_port)
+        except OSError as exc:
+            raise CliError(
+                f"cannot serve metrics on {args.metrics_host}:{args.metrics_port}: {exc}"
+            ) from exc
+        print(
+            f"metrics on http://{args.metrics_host}:{args.metrics_port}/metrics",
+            file=sys.stderr,
+            flush=True,
+        )
+
     async def main() -> Any:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        return await run_connector(target, settings, stop=stop, progress=progress)
+        return await run_connector(target, settings, stop=stop, progress=progress, metrics=metrics)
 
     try:
         report = asyncio.run(main())

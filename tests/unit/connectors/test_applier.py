@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from streams.connectors.runner import Applier, ConnectorSettings, Response, TransientError
 from streams.connectors.targets import Delivery, WebhookTarget, ZendeskTarget
@@ -38,14 +39,15 @@ class FakeTime:
 
 
 def _applier(
-    helpdesk: FakeHelpdesk, give_up_after_s: float | None = 900.0
+    helpdesk: FakeHelpdesk, give_up_after_s: float | None = 900.0, **options: Any
 ) -> tuple[Applier, FakeTime]:
     time = FakeTime()
     target = WebhookTarget("https://hooks.example.com", b"0123456789abcdef", lambda: 1e9)
     settings = ConnectorSettings(
         bootstrap="unused", backoff_s=0.5, max_backoff_s=4.0, give_up_after_s=give_up_after_s
     )
-    return Applier(target, helpdesk, settings, sleep=time.sleep, clock=time.clock), time
+    applier = Applier(target, helpdesk, settings, sleep=time.sleep, clock=time.clock, **options)
+    return applier, time
 
 
 async def test_transient_failures_are_retried_with_doubling_backoff() -> None:
@@ -118,3 +120,26 @@ async def test_undecodable_records_and_unmapped_agents_are_dead_lettered_unsent(
     reason = await applier.apply(raw(assigned(agent="carl")))
     assert reason == "agent 'carl' has no zendesk user id in the agent map"
     assert helpdesk.requests == []
+
+
+async def test_metrics_count_outcomes_retries_and_the_delay() -> None:
+    from prometheus_client import CollectorRegistry
+
+    from streams.app.metrics import ConnectorMetrics
+
+    metrics = ConnectorMetrics(CollectorRegistry())
+    helpdesk = FakeHelpdesk([Response(503), Response(200), Response(400)])
+    decided = assigned().occurred_at.timestamp()
+    applier, _ = _applier(helpdesk, metrics=metrics, wall_clock=lambda: decided + 2.5)
+    await applier.apply(raw(assigned("1")))  # retried once, then applied
+    await applier.apply(raw(assigned("1")))  # duplicate
+    await applier.apply(raw(assigned("2")))  # refused: dead letter
+
+    def value(name: str, **labels: str) -> float | None:
+        return metrics.registry.get_sample_value(name, {"target": "webhook", **labels})
+
+    assert value("ticket_router_connector_events_total", outcome="applied") == 1
+    assert value("ticket_router_connector_events_total", outcome="duplicate") == 1
+    assert value("ticket_router_connector_events_total", outcome="dead_letter") == 1
+    assert value("ticket_router_connector_retries_total") == 1
+    assert value("ticket_router_connector_delay_seconds_sum") == 2.5

@@ -123,28 +123,15 @@ class ConnectorMetrics:
 
     def __init__(self, registry: CollectorRegistry) -> None:
         self.registry = registry
-        h = METRIC_HELP
-        self.events = Counter(
-            "connector_events_total",
-            h["connector_events_total"],
-            ("target", "outcome"),
-            namespace=NAMESPACE,
-            registry=registry,
-        )
-        self.retries = Counter(
-            "connector_retries_total",
-            h["connector_retries_total"],
-            ("target",),
-            namespace=NAMESPACE,
-            registry=registry,
-        )
+        options: dict[str, Any] = {"namespace": NAMESPACE, "registry": registry}
+
+        def named(name: str) -> tuple[str, str]:
+            return name, METRIC_HELP[name]
+
+        self.events = Counter(*named("connector_events_total"), ("target", "outcome"), **options)
+        self.retries = Counter(*named("connector_retries_total"), ("target",), **options)
         self.delay = Histogram(
-            "connector_delay_seconds",
-            h["connector_delay_seconds"],
-            ("target",),
-            namespace=NAMESPACE,
-            registry=registry,
-            buckets=_DELAY_BUCKETS,
+            *named("connector_delay_seconds"), ("target",), buckets=_DELAY_BUCKETS, **options
         )
 
 

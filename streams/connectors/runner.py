@@ -141,12 +141,10 @@ class Applier:
                 return None
             delivery = self.target.request(event, bytes(raw or b""))
         except (InvalidEvent, PermanentError) as exc:
-            self._count("dead_letter")
-            return str(exc)
+            return self._dead(str(exc))
         failure = await self._send(delivery)
         if failure is not None:
-            self._count("dead_letter")
-            return failure
+            return self._dead(failure)
         self.report.applied += 1
         self._count("applied")
         if self.metrics is not None:
@@ -156,6 +154,12 @@ class Applier:
         if len(self._applied) > _SEEN_IDS:
             self._applied.popitem(last=False)
         return None
+
+    def _dead(self, reason: str) -> str:
+        """Count a record that the caller dead-letters with ``reason``."""
+        self.report.dead_letters += 1
+        self._count("dead_letter")
+        return reason
 
     def _count(self, outcome: str) -> None:
         if self.metrics is not None:
@@ -316,7 +320,6 @@ async def run_connector(
                     if failure is not None:
                         key, value = dead_letter_for(record, failure)
                         await producer.send_and_wait(dead_letters, value, key=key)
-                        report.dead_letters += 1
                     done = record.offset
                 if done is not None:
                     try:

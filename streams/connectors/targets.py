@@ -78,9 +78,10 @@ class Delivery:
 
 
 class Target:
-    """Base of the targets: a name and :meth:`request`."""
+    """Base of the targets: a name, the URL requests go to and :meth:`request`."""
 
     name = "target"
+    url = ""
 
     def request(self, event: TicketAssigned, raw: bytes) -> Delivery:
         """The request that applies ``event`` (``raw``: its bytes on the topic)."""
@@ -185,7 +186,7 @@ class _HelpdeskTarget(Target):
     helpdesk = "helpdesk"
 
     def __init__(self, base_url: str, agents: Mapping[str, int], ticket_prefix: str) -> None:
-        self.base_url = check_url(base_url, f"{self.helpdesk} URL")
+        self.url = check_url(base_url, f"{self.helpdesk} URL")
         self.agents = dict(agents)
         self.ticket_prefix = ticket_prefix
 
@@ -240,7 +241,7 @@ class ZendeskTarget(_HelpdeskTarget):
 
     def request(self, event: TicketAssigned, raw: bytes) -> Delivery:
         ticket, user = self.ids(event)
-        url = f"{self.base_url}/api/v2/tickets/{ticket}.json"
+        url = f"{self.url}/api/v2/tickets/{ticket}.json"
         return self._json("PUT", url, self._auth, {"ticket": {"assignee_id": user}})
 
 
@@ -259,5 +260,5 @@ class FreshdeskTarget(_HelpdeskTarget):
 
     def request(self, event: TicketAssigned, raw: bytes) -> Delivery:
         ticket, user = self.ids(event)
-        url = f"{self.base_url}/api/v2/tickets/{ticket}"
+        url = f"{self.url}/api/v2/tickets/{ticket}"
         return self._json("PUT", url, self._auth, {"responder_id": user})

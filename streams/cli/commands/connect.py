@@ -13,7 +13,6 @@ import os
 import signal
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from streams.cli.errors import CliError
@@ -143,8 +142,6 @@ def _connect(args: argparse.Namespace) -> int:
         value = getattr(args, name)
         if value is not None and value < 0:
             raise CliError(f"--{name.replace('_', '-')} must be 0 or more", exit_code=2)
-    if args.agents and not Path(args.agents).is_file():
-        raise CliError(f"agent map {args.agents} not found", exit_code=2)
     try:
         target = _target(args)
     except ValueError as exc:
@@ -162,7 +159,7 @@ def _connect(args: argparse.Namespace) -> int:
         progress_every_s=args.progress,
     )
     print(
-        f"connector {args.target} -> {getattr(target, 'url', None) or target.base_url}: "
+        f"connector {args.target} -> {target.url}: "
         f"reading {catalogue.name('ticket-assigned')} on {bootstrap} as {settings.group_id}",
         file=sys.stderr,
         flush=True,

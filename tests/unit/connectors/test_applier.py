@@ -80,6 +80,7 @@ async def test_a_final_refusal_is_dead_lettered_with_the_answer() -> None:
     assert reason == 'HTTP 422 from webhook: {"error":"RecordInvalid"}'
     assert time.sleeps == []
     assert applier.report.applied == 0
+    assert applier.report.dead_letters == 1
 
 
 async def test_gives_up_after_the_configured_time() -> None:

@@ -2,7 +2,7 @@
 
     python benchmarks/bench_triage.py [--csv PATH] [--n 500] [--train 2000]
                                       [--backends torch,onnx,onnx-int8] [--seq-lens 128,256]
-                                      [--single 200] [--batch-size 8] [--stage-batch 64]
+                                      [--single 200] [--batch-size 8] [--stage-batch N]
                                       [--cache 0] [--same-process]
 
 Texts: a sample of --n tickets from --csv (columns --text-cols), or the shipped catalogue
@@ -15,7 +15,8 @@ For each backend and max sequence length it prints: tickets/s of raw batched enc
 ``encode`` call over all texts, batch --batch-size, sorted by length: its best case; in
 brackets the same encode called on the stage's batches), tickets/s of the full triage
 stage (clean, embed, classify, rules, language, priority; --stage-batch tickets per call in
-arrival order, as the worker batches them; the LRU cache is off so nothing is reused,
+arrival order, as the worker batches them: by default the worker's batch for the backend,
+torch 64, onnx 128, onnx-int8 256; the LRU cache is off so nothing is reused,
 unless --cache gives it a size: it is then emptied before every round, so a round reuses
 only the repeats within the sample) and the two ratios, over --repeat interleaved rounds:
 throughput is the median over rounds, each ratio the median of the per-round ratios (the
@@ -43,6 +44,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from router.triage import clean_text, join_fields  # noqa: E402
+from streams.app.settings import TRIAGE_BATCH_BY_BACKEND  # noqa: E402
 from streams.triage.catalogue import load_catalogue  # noqa: E402
 from streams.triage.embedding import (  # noqa: E402
     BACKENDS,
@@ -102,6 +104,7 @@ def _bench(
     )
     embedder = SentenceTransformerEmbedder(config)
     service.embedder = embedder  # the classifier is shared; only the encoder changes
+    batch = args.stage_batch or TRIAGE_BATCH_BY_BACKEND[backend]
     cleaned = [clean_text(t).text for t in texts]
     inputs = [TriageInput(ticket_id=str(i), subject="", body=t) for i, t in enumerate(texts)]
     embedder.encode_raw(cleaned[: args.batch_size])  # warm-up
@@ -115,13 +118,13 @@ def _bench(
         embedder.encode_raw(cleaned)  # one call: encode sorts all texts by length (best case)
         raw_all.append(len(cleaned) / (time.perf_counter() - started))
         started = time.perf_counter()
-        for start in range(0, len(cleaned), args.stage_batch):
-            embedder.encode_raw(cleaned[start : start + args.stage_batch])
+        for start in range(0, len(cleaned), batch):
+            embedder.encode_raw(cleaned[start : start + batch])
         raw_batches.append(len(cleaned) / (time.perf_counter() - started))
         embedder.clear_cache()  # each round sees only the repeats within the sample
         started = time.perf_counter()
-        for start in range(0, len(inputs), args.stage_batch):
-            service.triage_inputs(inputs[start : start + args.stage_batch])
+        for start in range(0, len(inputs), batch):
+            service.triage_inputs(inputs[start : start + batch])
         stage.append(len(inputs) / (time.perf_counter() - started))
     median = statistics.median
     raw_rate, batch_rate, triage_rate = median(raw_all), median(raw_batches), median(stage)
@@ -141,7 +144,7 @@ def _bench(
     raw_p99, triage_p99 = _pct(raw_single, 0.99), _pct(triage_single, 0.99)
     line = (
         f"{backend:9} seq={seq_len:<4} raw {raw_rate:6.1f}/s (same batches {batch_rate:6.1f}/s)"
-        f"  triage {triage_rate:6.1f}/s  ratio {ratio:4.2f} ({ratio_batches:4.2f})"
+        f"  triage {triage_rate:6.1f}/s (batch {batch})  ratio {ratio:4.2f} ({ratio_batches:4.2f})"
         + (f"  cache on, {len(cleaned) - len(set(cleaned))} repeats" if args.cache else "")
         + f"  single p50/p99 ms: raw "
         f"{statistics.median(raw_single):5.1f}/{raw_p99:5.1f}  triage "
@@ -163,7 +166,12 @@ def main() -> int:
     parser.add_argument("--seq-lens", default="128", help="comma-separated max sequence lengths")
     parser.add_argument("--batch-size", type=int, default=8, help="texts per encode pass")
     parser.add_argument(
-        "--stage-batch", type=int, default=64, help="tickets per triage call (worker batch)"
+        "--stage-batch",
+        type=int,
+        default=None,
+        help="tickets per triage call (default: the worker's batch for the backend, "
+        + ", ".join(f"{b} {n}" for b, n in TRIAGE_BATCH_BY_BACKEND.items())
+        + ")",
     )
     parser.add_argument(
         "--cache",
@@ -183,7 +191,7 @@ def main() -> int:
     parser.add_argument("--result-line", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     for name in ("n", "repeat", "batch_size", "stage_batch", "single"):
-        if getattr(args, name) < 1:
+        if getattr(args, name) is not None and getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     unknown = set(args.backends.split(",")) - set(BACKENDS)
     if unknown:

@@ -296,7 +296,7 @@ def build_app(
         triage_stage,
         topics,
         send,
-        batch_size=settings.triage_batch_size,
+        batch_size=settings.triage_batch(),
         batch_timeout_s=settings.triage_batch_timeout_s,
         executor=executor,
     )

@@ -90,7 +90,7 @@ class RouterMetrics:
         self.reassignments = c("reassignments_total", ("tenant",))
         self.dead_letters = c("dead_letters_total", ("topic",))
         self.triage_confidence = hist("triage_confidence", (), _CONF_BUCKETS)
-        self.triage_batch = hist("triage_batch_size", (), (1, 2, 4, 8, 16, 32, 64, 128))
+        self.triage_batch = hist("triage_batch_size", (), (1, 2, 4, 8, 16, 32, 64, 128, 256))
         self.redis_errors = c("redis_view_errors_total")
         self.redis_resyncs = c("redis_view_resyncs_total")
         self.tenants_active = g("tenants_active")

@@ -133,3 +133,30 @@ def test_no_redis_url_is_needed_when_the_live_view_is_off() -> None:
     assert not settings.redis_enabled
     with pytest.raises(ValueError, match="expected a redis://, rediss:// or unix:// URL"):
         Settings.from_env({"TICKET_ROUTER_REDIS_URL": ""})
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, 64),
+        ({"TICKET_ROUTER_TRIAGE_BACKEND": "onnx"}, 128),
+        ({"TICKET_ROUTER_TRIAGE_BACKEND": "onnx-int8"}, 256),
+        (
+            {"TICKET_ROUTER_TRIAGE_BACKEND": "onnx-int8", "TICKET_ROUTER_TRIAGE_BATCH_SIZE": "32"},
+            32,
+        ),
+    ],
+)
+def test_the_triage_batch_follows_the_backend_unless_set(
+    env: dict[str, str], expected: int
+) -> None:
+    from streams.app.settings import Settings
+
+    assert Settings.from_env(env).triage_batch() == expected
+
+
+def test_a_triage_batch_below_one_is_refused() -> None:
+    from streams.app.settings import Settings
+
+    with pytest.raises(ValueError, match="triage_batch_size"):
+        Settings.from_env({"TICKET_ROUTER_TRIAGE_BATCH_SIZE": "0"})

@@ -35,6 +35,7 @@ __all__ = [
     "Applier",
     "ConnectorReport",
     "ConnectorSettings",
+    "RecentIds",
     "Response",
     "TransientError",
     "http_sender",
@@ -102,6 +103,26 @@ class ConnectorReport:
         )
 
 
+class RecentIds:
+    """The last ``size`` ids added (a bounded set for de-duplication, oldest dropped)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._ids: OrderedDict[str, None] = OrderedDict()
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._ids
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def add(self, item: str) -> None:
+        self._ids[item] = None
+        self._ids.move_to_end(item)
+        if len(self._ids) > self.size:
+            self._ids.popitem(last=False)
+
+
 class Applier:
     """Applies one record: decode, de-duplicate, send with retries.
 
@@ -128,7 +149,7 @@ class Applier:
         self._sleep = sleep
         self._clock = clock
         self._wall_clock = wall_clock
-        self._applied: OrderedDict[str, None] = OrderedDict()
+        self._applied = RecentIds(_SEEN_IDS)
 
     async def apply(self, raw: bytes | None) -> str | None:
         """``None`` when applied or skipped; else why the record must be dead-lettered."""
@@ -150,9 +171,7 @@ class Applier:
         if self.metrics is not None:
             delay = self._wall_clock() - event.occurred_at.timestamp()
             self.metrics.delay.labels(self.target.name).observe(max(0.0, delay))
-        self._applied[event.assignment_id] = None
-        if len(self._applied) > _SEEN_IDS:
-            self._applied.popitem(last=False)
+        self._applied.add(event.assignment_id)
         return None
 
     def _dead(self, reason: str) -> str:

@@ -41,6 +41,7 @@ __all__ = [
     "Target",
     "WebhookTarget",
     "ZendeskTarget",
+    "check_secret",
     "check_url",
     "classify",
     "sign",
@@ -122,6 +123,13 @@ def _loopback(host: str) -> bool:
         return False
 
 
+def check_secret(secret: bytes) -> bytes:
+    """``secret`` when it is long enough to sign webhooks with (16 bytes or more)."""
+    if len(secret) < 16:
+        raise ValueError("the webhook secret must be at least 16 bytes long")
+    return secret
+
+
 def sign(secret: bytes, timestamp: int, body: bytes) -> str:
     """The signature header value for ``body`` sent at ``timestamp`` (Unix seconds)."""
     digest = hmac.new(secret, str(timestamp).encode() + b"." + body, hashlib.sha256)
@@ -157,10 +165,8 @@ class WebhookTarget(Target):
     name = "webhook"
 
     def __init__(self, url: str, secret: bytes, clock: Callable[[], float]) -> None:
-        if len(secret) < 16:
-            raise ValueError("the webhook secret must be at least 16 bytes long")
         self.url = check_url(url, "webhook URL")
-        self._secret = secret
+        self._secret = check_secret(secret)
         self._clock = clock
 
     def request(self, event: TicketAssigned, raw: bytes) -> Delivery:

@@ -3,12 +3,17 @@
 Targets: ``webhook`` (POST each event, HMAC-signed), ``zendesk`` (set the assignee) and
 ``freshdesk`` (set the responder). Secrets come from environment variables, never from
 the command line (which other users of the machine can read).
+
+``ticket-router webhook-listen`` is the other end of the webhook: a receiver that
+verifies every signature and prints each assignment (to try a connector, and the demo's
+helpdesk).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import signal
 import sys
@@ -20,8 +25,10 @@ from streams.cli.kafka import bootstrap_of, catalogue_of, kafka_error
 
 __all__ = ["load_agent_map", "register"]
 
+_WEBHOOK_SECRET = "TICKET_ROUTER_WEBHOOK_SECRET"
+
 _SECRETS = {
-    "webhook": "TICKET_ROUTER_WEBHOOK_SECRET",
+    "webhook": _WEBHOOK_SECRET,
     "zendesk": "TICKET_ROUTER_ZENDESK_API_TOKEN",
     "freshdesk": "TICKET_ROUTER_FRESHDESK_API_KEY",
 }
@@ -83,6 +90,26 @@ def register(subparsers: Any) -> None:
     )
     connect.add_argument("--metrics-host", default="127.0.0.1", help="address for the metrics")
     connect.set_defaults(handler=_connect)
+
+    listen = subparsers.add_parser(
+        "webhook-listen",
+        help="receive 'connect webhook' requests: verify signatures, print assignments",
+        description=(
+            "A webhook receiver for trying 'ticket-router connect webhook': verifies every "
+            "request's HMAC-SHA256 signature and timestamp with $TICKET_ROUTER_WEBHOOK_SECRET "
+            "(401 when wrong or stale), checks the body is a ticket-assigned event (400 "
+            "otherwise), answers a delivery id it has seen before with 200 without applying "
+            "it again, and prints one line per assignment. Runs until Ctrl-C, --duration or "
+            "--max-events; exits 1 when it refused any request."
+        ),
+    )
+    listen.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    listen.add_argument("--port", type=int, default=18080, help="port (default 18080)")
+    listen.add_argument("--path", default="/", help="URL path to answer (default /)")
+    listen.add_argument("--max-events", type=int, help="stop after this many assignments")
+    listen.add_argument("--duration", type=float, help="stop after this many seconds")
+    listen.add_argument("--quiet", action="store_true", help="print only the final counts")
+    listen.set_defaults(handler=_listen)
 
 
 def load_agent_map(path: str) -> dict[str, int]:
@@ -199,3 +226,62 @@ def _connect(args: argparse.Namespace) -> int:
     except RuntimeError as exc:  # aiokafka's errors are RuntimeErrors too
         raise kafka_error(exc, bootstrap) from exc
     return 1 if report.dead_letters else 0
+
+
+def _listen(args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from streams.connectors.listener import WebhookListener
+
+    secret = os.environ.get(_WEBHOOK_SECRET, "")
+    if not secret:
+        raise CliError(f"set {_WEBHOOK_SECRET} to the webhook secret first", exit_code=2)
+    if not 1 <= args.port <= 65535:
+        raise CliError("--port must be a port number (1-65535)", exit_code=2)
+    if not args.path.startswith("/"):
+        raise CliError(f"--path must start with '/', got {args.path!r}", exit_code=2)
+    for name in ("max_events", "duration"):
+        value = getattr(args, name)
+        if value is not None and value <= 0:
+            raise CliError(f"--{name.replace('_', '-')} must be above 0", exit_code=2)
+
+    stop = asyncio.Event()
+
+    def on_line(line: str) -> None:
+        if not args.quiet:
+            print(line, flush=True)
+        if args.max_events is not None and listener.report.applied >= args.max_events:
+            stop.set()
+
+    try:
+        listener = WebhookListener(secret.encode(), on_line=on_line)
+    except ValueError as exc:
+        raise CliError(f"{_WEBHOOK_SECRET}: {exc}", exit_code=2) from exc
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        runner = web.AppRunner(listener.app(args.path), access_log=None)
+        await runner.setup()
+        try:
+            site = web.TCPSite(runner, args.host, args.port)
+            try:
+                await site.start()
+            except OSError as exc:
+                raise CliError(f"cannot listen on {args.host}:{args.port}: {exc}") from exc
+            print(
+                f"listening on http://{args.host}:{args.port}{args.path} "
+                "(signatures checked with $TICKET_ROUTER_WEBHOOK_SECRET)",
+                file=sys.stderr,
+                flush=True,
+            )
+            with contextlib.suppress(TimeoutError):  # --duration ran out
+                await asyncio.wait_for(stop.wait(), timeout=args.duration)
+        finally:
+            await runner.cleanup()
+
+    asyncio.run(main())
+    report = listener.report
+    print(report.line(), file=sys.stderr, flush=True)
+    return 1 if report.bad_signature or report.invalid else 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -225,3 +226,59 @@ async def test_stopping_during_a_retry_leaves_the_event_for_the_next_run(
     report = await run_connector(target, replace(settings, backoff_s=0.05))
     assert (report.seen, report.applied) == (2, 2)  # 16 again (answered 204 now), then 15
     assert [hook["ticket"] for hook in receiver.hooks] == ["16", "16", "15"]
+
+
+async def _cli(*argv: str, secret: bytes) -> asyncio.subprocess.Process:
+    env = dict(os.environ, TICKET_ROUTER_WEBHOOK_SECRET=secret.decode())
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "streams", *argv, cwd=_REPO, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+
+
+async def test_webhook_listen_verifies_what_connect_webhook_sends(
+    kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    records = _records(assigned("30"), assigned("31", "ben"), assigned("32"))
+    await _topics(kafka_bootstrap, topic_prefix, records)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    listener = await _cli("webhook-listen", "--port", str(port), "--duration", "90", secret=SECRET)
+    assert listener.stderr is not None
+    started = await asyncio.wait_for(listener.stderr.readline(), 30)
+    assert f"listening on http://127.0.0.1:{port}/" in started.decode()
+
+    async def connect(group: str, secret: bytes) -> tuple[int, str]:
+        process = await _cli(
+            "connect", "webhook", "--url", f"http://127.0.0.1:{port}/",
+            "--bootstrap", kafka_bootstrap, "--prefix", topic_prefix, "--group-id", group,
+            "--exit-when-idle", "3", secret=secret,
+        )  # fmt: skip
+        _out, err = await asyncio.wait_for(process.communicate(), 120)
+        return int(process.returncode or 0), err.decode()
+
+    # a first group applies the three; a second group (a connector started from scratch)
+    # sends them again and the listener answers 200 without applying them twice; a
+    # connector with the wrong secret is refused, and its events are dead-lettered
+    assert (await connect(topic_prefix + "a", SECRET))[0] == 0
+    assert (await connect(topic_prefix + "b", SECRET))[0] == 0
+    code, err = await connect(topic_prefix + "c", b"not-the-listeners-secret")
+    assert code == 1
+    assert "applied 0, duplicates skipped 0, dead letters 3" in err
+
+    listener.terminate()
+    out, tail = await asyncio.wait_for(listener.communicate(), 30)
+    assert listener.returncode == 1  # it refused requests
+    lines = out.decode().splitlines()
+    assert [line.split(" (")[0] for line in lines[:3]] == [
+        "ticket 30 -> ana",
+        "ticket 31 -> ben",
+        "ticket 32 -> ana",
+    ]
+    assert sum(line.startswith("repeat delivery ") for line in lines) == 3
+    assert sum(line.startswith("refused (401)") for line in lines) == 3
+    assert (
+        "received 9: applied 3, repeat deliveries 3, refused for the signature 3, "
+        "not a ticket-assigned event 0"
+    ) in tail.decode()

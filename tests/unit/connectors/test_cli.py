@@ -81,3 +81,45 @@ def test_agent_map_forms_and_errors(tmp_path: Path) -> None:
         path.write_text(text, encoding="utf-8")
         with pytest.raises(CliError, match=message):
             load_agent_map(str(path))
+
+
+@pytest.mark.parametrize(
+    ("argv", "secret", "message"),
+    [
+        ([], None, "set TICKET_ROUTER_WEBHOOK_SECRET"),
+        ([], "short", "at least 16 bytes"),
+        (["--port", "0"], "0123456789abcdef", "--port must be a port number"),
+        (["--path", "hook"], "0123456789abcdef", "--path must start with '/'"),
+        (["--max-events", "0"], "0123456789abcdef", "--max-events must be above 0"),
+        (["--duration", "-1"], "0123456789abcdef", "--duration must be above 0"),
+    ],
+)
+def test_webhook_listen_configuration_errors(
+    argv: list[str],
+    secret: str | None,
+    message: str,
+    *,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.delenv("TICKET_ROUTER_WEBHOOK_SECRET", raising=False)
+    if secret is not None:
+        monkeypatch.setenv("TICKET_ROUTER_WEBHOOK_SECRET", secret)
+    assert main(["webhook-listen", *argv]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "listening on" not in err
+
+
+def test_webhook_listen_says_when_the_port_is_taken(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    monkeypatch.setenv("TICKET_ROUTER_WEBHOOK_SECRET", "0123456789abcdef")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["webhook-listen", "--port", str(port), "--duration", "5"]) == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err

@@ -50,7 +50,8 @@ from models import (
     encode_key,
 )
 from models.tickets import Customer
-from streams.topic_admin import ensure_topics
+from streams.app.settings import TRIAGE_BATCH_BY_BACKEND
+from streams.topic_admin import delete_topics, ensure_topics
 from streams.topics import TopicCatalogue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,6 +134,8 @@ class Worker:
 
     backend = "torch"
     """The triage encoder backend of every worker (``--backend``)."""
+    triage_batch: int | None = None
+    """Most tickets per triage batch (``--triage-batch``; None: the backend's default)."""
 
     def __init__(self, bootstrap: str, catalogue: TopicCatalogue, embedder: str, tmp: Path):
         self.port = _free_port()
@@ -148,6 +151,11 @@ class Worker:
             TICKET_ROUTER_METRICS_PORT=str(self.port),
             TICKET_ROUTER_TRIAGE_EMBEDDER=embedder,
             TICKET_ROUTER_TRIAGE_BACKEND=self.backend,
+            **(
+                {"TICKET_ROUTER_TRIAGE_BATCH_SIZE": str(self.triage_batch)}
+                if self.triage_batch
+                else {}
+            ),
             TICKET_ROUTER_REDIS_ENABLED="false",
             TICKET_ROUTER_LOG_LEVEL="warning",
             TICKET_ROUTER_GROUP_CONFIG=json.dumps({"default": {"policy": "balanced"}}),
@@ -187,8 +195,13 @@ class Worker:
             raise SystemExit("worker exited:\n" + "\n".join(tail))
 
 
+RUN = f"bench-{uuid.uuid4().hex[:6]}-"
+"""Prefix of every topic this run creates (Faust's too: app ids start with it); deleted
+at the end so repeated runs do not pile partitions up on the broker."""
+
+
 async def _fresh(bootstrap: str) -> TopicCatalogue:
-    catalogue = TopicCatalogue(prefix=f"bench-{uuid.uuid4().hex[:6]}.", partitions=PARTITIONS)
+    catalogue = TopicCatalogue(prefix=f"{RUN}{uuid.uuid4().hex[:4]}.", partitions=PARTITIONS)
     await ensure_topics(bootstrap, catalogue)
     return catalogue
 
@@ -263,6 +276,8 @@ async def faust_floor(bootstrap: str, n: int, *, table: bool) -> float:
         str(PARTITIONS),
         "--count",
         str(n),
+        "--app-id",
+        f"{RUN}floor-{uuid.uuid4().hex[:4]}",
         *(["--table"] if table else []),
     ]
     done = await asyncio.to_thread(
@@ -435,6 +450,11 @@ async def main() -> None:
         default="torch",
         help="triage encoder backend of the worker (onnx ones need the 'onnx' extra)",
     )
+    parser.add_argument(
+        "--triage-batch",
+        type=int,
+        help="most tickets per triage batch (default: the worker's for the backend)",
+    )
     parser.add_argument("--rate", type=float, default=50.0, help="(d) tickets per second")
     parser.add_argument(
         "--bootstrap",
@@ -444,15 +464,30 @@ async def main() -> None:
     args = parser.parse_args()
     if args.rate <= 0:
         parser.error("--rate must be a positive number of tickets per second")
+    if args.triage_batch is not None and args.triage_batch < 1:
+        parser.error("--triage-batch must be at least 1")
     Worker.backend = args.backend
+    Worker.triage_batch = args.triage_batch
     n_pass, n_route, n_tickets, seconds = (
         (20_000, 10_000, 600, 10) if args.quick else (100_000, 20_000, 3_000, 30)
     )
     bootstrap = args.bootstrap
     print(
         f"streaming benchmarks on {bootstrap} ({os.cpu_count()} CPUs, embedder "
-        f"{args.embedder}, backend {args.backend})"
+        f"{args.embedder}, backend {args.backend}, triage batch "
+        f"{args.triage_batch or TRIAGE_BATCH_BY_BACKEND[args.backend]})"
     )
+    try:
+        await _run_all(args, bootstrap, (n_pass, n_route, n_tickets, seconds))
+    finally:
+        deleted = await delete_topics(bootstrap, [RUN])
+        print(f"deleted this run's {len(deleted)} topics ({RUN}*)", file=sys.stderr)
+
+
+async def _run_all(
+    args: argparse.Namespace, bootstrap: str, sizes: tuple[int, int, int, int]
+) -> None:
+    n_pass, n_route, n_tickets, seconds = sizes
     with tempfile.TemporaryDirectory(prefix="bench-streaming-") as tmp_name:
         tmp = Path(tmp_name)
         a = await passthrough(bootstrap, n_pass)

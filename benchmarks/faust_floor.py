@@ -27,15 +27,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--partitions", type=int, default=6, help="its partition count")
     parser.add_argument("--count", type=int, required=True, help="records to consume")
     parser.add_argument("--table", action="store_true", help="one table write per event")
+    parser.add_argument(
+        "--app-id", help="Faust app id (default faust-floor-<random>); its topics are deleted"
+    )
     args = parser.parse_args(argv)
     if args.count < 1:
         parser.error("--count must be at least 1")
 
     import faust
 
+    from streams.topic_admin import delete_topics
+
     data_dir = tempfile.mkdtemp(prefix="faust-floor-")
+    app_id = args.app_id or f"faust-floor-{uuid.uuid4().hex[:6]}"
     app = faust.App(
-        f"faust-floor-{uuid.uuid4().hex[:6]}",
+        app_id,
         broker=f"kafka://{args.bootstrap}",
         store="rocksdb://",
         datadir=data_dir,
@@ -68,6 +74,7 @@ def main(argv: list[str] | None = None) -> None:
             if seen["n"] == args.count:
                 rate = (args.count - 1) / max(time.perf_counter() - seen["t0"], 1e-9)
                 print(f"events/s {rate:.0f}", flush=True)
+                await delete_topics(args.bootstrap, [f"{app_id}-"])  # changelog, assignor
                 os._exit(0)  # measured; no need to wait for a clean Faust shutdown
 
     app.agent(source, name="floor", concurrency=1, sink=None)(consume)

@@ -1,8 +1,11 @@
-"""Create and inspect the catalogue's topics on a broker (aiokafka's admin client).
+"""Create, inspect and delete the catalogue's topics on a broker (aiokafka's admin client).
 
 :func:`ensure_topics` is idempotent: it creates the topics that are missing and reports
 the ones that exist, warning when an existing topic's partition count differs from the
-catalogue's (it never changes existing topics).
+catalogue's (it never changes existing topics). :func:`delete_topics` removes every
+topic whose name starts with a prefix: what the demo, the integration tests and the
+benchmarks made for one run (a broker that keeps thousands of partitions runs out of
+heap).
 """
 
 from __future__ import annotations
@@ -13,9 +16,10 @@ from typing import Any, Literal
 
 from streams.topics import Topic, TopicCatalogue
 
-__all__ = ["TopicAdminError", "TopicState", "describe_topics", "ensure_topics"]
+__all__ = ["TopicAdminError", "TopicState", "delete_topics", "describe_topics", "ensure_topics"]
 
 _TOPIC_ALREADY_EXISTS = 36
+_UNKNOWN_TOPIC = 3
 
 Action = Literal["created", "exists", "missing"]
 
@@ -146,3 +150,38 @@ async def ensure_topics(
         TopicState(t, "created" if t.name in created else "exists", counts.get(t.name))
         for t in topics
     ]
+
+
+async def delete_topics(
+    bootstrap: str, prefixes: list[str], *, dry_run: bool = False, request_timeout: float = 30.0
+) -> list[str]:
+    """Delete every topic whose name starts with one of ``prefixes``; return the names.
+
+    A prefix must not be empty nor start with ``_`` (Kafka's own topics), so a slip
+    cannot delete everything. ``dry_run`` only returns what would be deleted.
+    """
+    for prefix in prefixes:
+        if not prefix or prefix.startswith("_"):
+            raise ValueError(
+                f"refusing to delete by prefix {prefix!r}: give a non-empty prefix that does "
+                "not start with '_' (Kafka's internal topics)"
+            )
+    admin = await _admin(bootstrap, request_timeout)
+    try:
+        existing = await asyncio.wait_for(admin.list_topics(), request_timeout)
+        names = sorted(t for t in existing if t.startswith(tuple(prefixes)))
+        if names and not dry_run:
+            response = await asyncio.wait_for(
+                admin.delete_topics(names, timeout_ms=int(request_timeout * 1000)),
+                request_timeout,
+            )
+            failures = [
+                f"{name}: error {code}"
+                for name, code, *_ in response.topic_error_codes
+                if code not in (0, _UNKNOWN_TOPIC)  # already gone: fine
+            ]
+            if failures:
+                raise TopicAdminError("Kafka refused to delete topics: " + "; ".join(failures))
+    finally:
+        await admin.close()
+    return names

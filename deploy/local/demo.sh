@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # make demo: local Kafka + Redis (+ Prometheus), the topics, a worker, and the load
 # generator playing DOMAIN.md's situation (two equally skilled agents, one holding 47
-# open tickets and one 8); prints assignments as they flow and the live status table,
-# stops by itself after TICKET_ROUTER_DEMO_SECONDS (default 120) and cleans up.
+# open tickets and one 8); a webhook connector applies every assignment to a local
+# receiver that checks its signature (the helpdesk's end); prints assignments as they
+# flow and the live status table, stops by itself after TICKET_ROUTER_DEMO_SECONDS
+# (default 120) and cleans up.
 set -euo pipefail
 
 usage() {
@@ -10,15 +12,19 @@ usage() {
 usage: deploy/local/demo.sh [-h]
 
 Runs the demo against the local services (make up starts them): creates fresh topics
-(prefix demo-<time>.), starts 'ticket-router worker' in the background (log in
+(prefix demo-<time>., deleted again at the end with the worker's own), starts 'ticket-router worker' in the background (log in
 .local/logs/demo-worker-<time>.log), waits until it serves metrics, then runs
 'ticket-router produce --scenario demo' and shows 'ticket-router status' every 20 s.
-Prometheus (if installed) scrapes the worker on http://127.0.0.1:19090.
+'ticket-router connect webhook' applies the assignments to 'ticket-router
+webhook-listen' on 127.0.0.1 (the helpdesk's end: it verifies every signature; log in
+.local/logs/demo-helpdesk-<time>.log). Prometheus (if installed) scrapes the worker on
+http://127.0.0.1:19090.
 
 environment:
   TICKET_ROUTER_DEMO_SECONDS   how long the generator runs      (default 120)
   TICKET_ROUTER_DEMO_EMBEDDER  minilm (real model) or hashing   (default minilm)
   TICKET_ROUTER_METRICS_PORT   worker metrics port              (default 9464)
+  TICKET_ROUTER_DEMO_WEBHOOK_PORT  the receiver's port          (default 18080)
   plus the ports of make up (TICKET_ROUTER_KAFKA_PORT, TICKET_ROUTER_REDIS_PORT, ...)
 EOF
 }
@@ -44,6 +50,9 @@ DURATION="${TICKET_ROUTER_DEMO_SECONDS:-120}"
 RUN_ID="$(date -u +%Y%m%d%H%M%S)"
 LOG="$STATE_DIR/logs/demo-worker-$RUN_ID.log"
 METRICS_PORT="${TICKET_ROUTER_METRICS_PORT:-9464}"
+HOOK_PORT="${TICKET_ROUTER_DEMO_WEBHOOK_PORT:-18080}"
+HOOK_LOG="$STATE_DIR/logs/demo-helpdesk-$RUN_ID.log"
+CONNECT_LOG="$STATE_DIR/logs/demo-connector-$RUN_ID.log"
 
 export TICKET_ROUTER_KAFKA_BOOTSTRAP="${TICKET_ROUTER_KAFKA_BOOTSTRAP:-127.0.0.1:${TICKET_ROUTER_KAFKA_PORT:-19092}}"
 export TICKET_ROUTER_REDIS_URL="${TICKET_ROUTER_REDIS_URL:-redis://127.0.0.1:${TICKET_ROUTER_REDIS_PORT:-16379}/0}"
@@ -54,6 +63,9 @@ export TICKET_ROUTER_REDIS_PREFIX="demo$RUN_ID"
 export TICKET_ROUTER_METRICS_PORT="$METRICS_PORT"
 export TICKET_ROUTER_TICK_INTERVAL_S="${TICKET_ROUTER_TICK_INTERVAL_S:-2}"
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+# a secret for this run only, shared by the connector and the receiver
+TICKET_ROUTER_WEBHOOK_SECRET="$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')"
+export TICKET_ROUTER_WEBHOOK_SECRET
 
 NAME=demo
 # shellcheck source=deploy/local/lib.sh
@@ -61,16 +73,27 @@ source "$SCRIPT_DIR/lib.sh" # say, die
 [[ "$DURATION" =~ ^[0-9]+$ ]] || die "TICKET_ROUTER_DEMO_SECONDS must be whole seconds, got '$DURATION'"
 [[ -x "$BIN/ticket-router" ]] || die "no .venv: run 'make install' (make demo does it for you)"
 
-WORKER_PID=""
-cleanup() {
-    if [[ -n "$WORKER_PID" ]] && kill -0 "$WORKER_PID" 2>/dev/null; then
-        say "stopping the worker (pid $WORKER_PID)"
-        kill -TERM "$WORKER_PID" 2>/dev/null || true
+WORKER_PID="" CONNECT_PID="" LISTEN_PID=""
+# stop NAME PID: SIGTERM, up to 15 s to finish, then SIGKILL
+stop() {
+    if [[ -n "$2" ]] && kill -0 "$2" 2>/dev/null; then
+        say "stopping the $1 (pid $2)"
+        kill -TERM "$2" 2>/dev/null || true
         for _ in $(seq 1 150); do
-            kill -0 "$WORKER_PID" 2>/dev/null || break
+            kill -0 "$2" 2>/dev/null || break
             sleep 0.1
         done
-        kill -KILL "$WORKER_PID" 2>/dev/null || true
+        kill -KILL "$2" 2>/dev/null || true
+    fi
+}
+cleanup() {
+    stop connector "$CONNECT_PID"
+    stop "webhook receiver" "$LISTEN_PID"
+    stop worker "$WORKER_PID"
+    if [[ -n "${TOPICS_CREATED:-}" ]]; then # a broker that keeps every run's topics runs out of heap
+        "$BIN/ticket-router" topics delete --prefix "$TICKET_ROUTER_TOPIC_PREFIX" \
+            --prefix "$TICKET_ROUTER_APP_ID-" --yes --quiet 2>/dev/null |
+            sed 's/^/demo: /' || true
     fi
     if [[ -n "${PROMETHEUS_STARTED:-}" ]]; then
         "$SCRIPT_DIR/prometheus.sh" down >/dev/null 2>&1 || true
@@ -81,6 +104,7 @@ trap 'exit 130' INT TERM
 
 mkdir -p "$STATE_DIR/logs" "$TICKET_ROUTER_DATA_DIR"
 say "topics with prefix $TICKET_ROUTER_TOPIC_PREFIX on $TICKET_ROUTER_KAFKA_BOOTSTRAP"
+TOPICS_CREATED=1
 "$BIN/ticket-router" topics create >/dev/null || die "could not create the topics (is Kafka up? run 'make up')"
 
 say "starting the worker (log $LOG)"
@@ -112,6 +136,21 @@ until curl -fsS "http://127.0.0.1:$METRICS_PORT/metrics" >/dev/null 2>&1 &&
 done
 say "worker ready; metrics on http://127.0.0.1:$METRICS_PORT/metrics"
 
+say "helpdesk end: a webhook receiver on http://127.0.0.1:$HOOK_PORT/ checks each signature (log $HOOK_LOG)"
+"$BIN/ticket-router" webhook-listen --port "$HOOK_PORT" >"$HOOK_LOG" 2>&1 &
+LISTEN_PID=$!
+for _ in $(seq 1 100); do
+    grep -q "listening on" "$HOOK_LOG" 2>/dev/null && break
+    kill -0 "$LISTEN_PID" 2>/dev/null || {
+        cat "$HOOK_LOG" >&2
+        die "the webhook receiver did not start (port $HOOK_PORT taken? set TICKET_ROUTER_DEMO_WEBHOOK_PORT)"
+    }
+    sleep 0.1
+done
+"$BIN/ticket-router" connect webhook --url "http://127.0.0.1:$HOOK_PORT/" \
+    --group-id "ticket-router-demo-$RUN_ID-webhook" --progress 30 >"$CONNECT_LOG" 2>&1 &
+CONNECT_PID=$!
+
 say "generator: two equal agents, ana with 47 open tickets and ben with 8, then new tickets for ${DURATION}s"
 "$BIN/ticket-router" produce --scenario demo --duration "$DURATION" --progress 10 --show-assignments &
 GEN_PID=$!
@@ -132,4 +171,11 @@ sleep 3
 echo
 say "final status (Redis live view):"
 "$BIN/ticket-router" status --decisions 8
+stop connector "$CONNECT_PID"
+stop "webhook receiver" "$LISTEN_PID"
+echo
+say "the helpdesk's webhook (last 5 assignments applied):"
+grep '^ticket ' "$HOOK_LOG" | tail -n 5 | sed 's/^/  /' || true
+say "$(tail -n 1 "$HOOK_LOG")"
+say "connector: $(grep '^seen' "$CONNECT_LOG" | tail -n 1)"
 say "done. Worker log: $LOG"

@@ -9,7 +9,9 @@ Session fixtures:
   simulate an outage; after each test it is started again if a test left it stopped.
 - ``redis_url`` -> ``"redis://127.0.0.1:16379/0"`` (TICKET_ROUTER_REDIS_URL when set).
 
-Function fixture ``topic_prefix`` -> a unique ``"t-<8 hex>."`` per test.
+Function fixture ``topic_prefix`` -> a unique ``"t-<8 hex>."`` per test; after a test
+that used Kafka, every topic starting with it is deleted (Faust's too: the tests' app
+ids start with the prefix), so repeated runs do not pile partitions up on a local broker.
 
 The infrastructure is never skipped: when it cannot start, the test fails with the
 script's error message. Servers started here are stopped at the end of the session,
@@ -21,7 +23,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 import uuid
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -195,6 +199,29 @@ def _restart_redis_after_outage() -> Iterator[None]:
 
 
 @pytest.fixture
-def topic_prefix() -> str:
-    """A unique topic-name prefix for one test, e.g. ``"t-1a2b3c4d."``."""
-    return f"t-{uuid.uuid4().hex[:8]}."
+def topic_prefix(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A unique topic-name prefix for one test, e.g. ``"t-1a2b3c4d."``; its topics are
+    deleted after the test."""
+    prefix = f"t-{uuid.uuid4().hex[:8]}."
+    yield prefix
+    if "kafka_bootstrap" in request.fixturenames:
+        _delete_topics(request.getfixturevalue("kafka_bootstrap"), prefix)
+
+
+def _delete_topics(bootstrap: str, prefix: str) -> None:
+    """Delete a test's topics (in a thread: the test's event loop may still be set)."""
+    from streams.topic_admin import delete_topics
+
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(delete_topics(bootstrap, [prefix], request_timeout=30.0))
+        except Exception as exc:  # cleanup only: the test's result stands
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, name="delete-test-topics")
+    thread.start()
+    thread.join()
+    if failure:
+        warnings.warn(f"could not delete the topics {prefix}*: {failure[0]}", stacklevel=1)

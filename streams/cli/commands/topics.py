@@ -1,4 +1,4 @@
-"""``ticket-router topics create|list`` and ``ticket-router schemas generate|check``.
+"""``ticket-router topics create|list|delete`` and ``ticket-router schemas generate|check``.
 
 ``topics`` manages the catalogue's Kafka topics (streams/topics.py); ``schemas``
 regenerates or checks the committed contract documents (docs/schemas, docs/examples,
@@ -28,7 +28,7 @@ def register(subparsers: Any) -> None:
 def _register_topics(subparsers: Any) -> None:
     topics = subparsers.add_parser(
         "topics",
-        help="create or list the Kafka topics of the catalogue",
+        help="create, list or delete the Kafka topics of the catalogue",
         description=(
             "The nine topics of streams/topics.py (inputs, internal, outputs), all keyed by "
             "tenant with one partition count. Defaults come from TICKET_ROUTER_KAFKA_BOOTSTRAP, "
@@ -62,14 +62,41 @@ def _register_topics(subparsers: Any) -> None:
         "--offline", action="store_true", help="print the catalogue only; do not ask the broker"
     )
     listing.set_defaults(handler=_list)
+    delete = actions.add_parser(
+        "delete",
+        help="delete every topic whose name starts with a prefix (a run's throwaway topics)",
+        description=(
+            "Delete every topic on the broker whose name starts with one of the --prefix "
+            "values: a demo's or a test run's topics, and Faust's own topics of an app "
+            "(they start with its app id). Prints the names; without --yes it only lists "
+            "what it would delete. Kafka's internal topics ('_...') are never matched."
+        ),
+    )
+    delete.add_argument(
+        "--prefix",
+        action="append",
+        required=True,
+        help="delete topics starting with this (repeat for several)",
+    )
+    delete.add_argument("--yes", action="store_true", help="delete them (else: list only)")
+    delete.add_argument("--quiet", action="store_true", help="print only the count")
+    _add_broker_options(delete)
+    delete.set_defaults(handler=_delete)
 
 
-def _add_topic_options(parser: argparse.ArgumentParser) -> None:
+def _add_broker_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--bootstrap",
         help=f"Kafka bootstrap host:port (default: $TICKET_ROUTER_KAFKA_BOOTSTRAP or "
         f"{DEFAULT_BOOTSTRAP})",
     )
+    parser.add_argument(
+        "--timeout", type=float, default=30.0, help="seconds to wait for the broker (default 30)"
+    )
+
+
+def _add_topic_options(parser: argparse.ArgumentParser) -> None:
+    _add_broker_options(parser)
     parser.add_argument(
         "--prefix", help="topic name prefix (default: $TICKET_ROUTER_TOPIC_PREFIX or none)"
     )
@@ -82,9 +109,6 @@ def _add_topic_options(parser: argparse.ArgumentParser) -> None:
         "--replication-factor",
         type=int,
         help="replicas of every new topic (default: $TICKET_ROUTER_TOPIC_REPLICATION or 1)",
-    )
-    parser.add_argument(
-        "--timeout", type=float, default=30.0, help="seconds to wait for the broker (default 30)"
     )
 
 
@@ -210,4 +234,26 @@ def _check(args: argparse.Namespace) -> int:
             "and commit the result"
         )
     print("contract documents are up to date")
+    return 0
+
+
+def _delete(args: argparse.Namespace) -> int:
+    from streams.topic_admin import TopicAdminError, delete_topics
+
+    bootstrap = bootstrap_of(args)
+    try:
+        names = asyncio.run(
+            delete_topics(
+                bootstrap, args.prefix, dry_run=not args.yes, request_timeout=args.timeout
+            )
+        )
+    except ValueError as exc:
+        raise CliError(str(exc), exit_code=2) from exc
+    except TopicAdminError as exc:
+        raise CliError(str(exc)) from exc
+    if not args.quiet:
+        for name in names:
+            print(("deleted  " if args.yes else "would delete  ") + name)
+    verb = "deleted" if args.yes else "would be deleted (add --yes to delete them)"
+    print(f"{len(names)} topic(s) {verb} on {bootstrap}")
     return 0

@@ -1,4 +1,5 @@
-"""``ticket-router topics create`` against a real broker: idempotent, reports, warns."""
+"""``ticket-router topics create|list|delete`` against a real broker: idempotent,
+reports, warns; delete lists first and removes only what starts with the prefix."""
 
 from __future__ import annotations
 
@@ -52,3 +53,33 @@ def test_partition_mismatch_is_reported(
     out = capsys.readouterr().out
     assert out.count("warning: ") == 9
     assert f"{topic_prefix}ticket-created has 1 partitions, the catalogue wants 4" in out
+
+
+def test_topics_delete_lists_without_yes_and_deletes_only_the_prefix(
+    kafka_bootstrap: str, topic_prefix: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = topic_prefix.rstrip(".") + "-other."  # shares the prefix's start, not the prefix
+    for prefix in (topic_prefix, other):
+        args = ["topics", "create", "--bootstrap", kafka_bootstrap, "--prefix", prefix]
+        assert main([*args, "--partitions", "1"]) == 0
+    capsys.readouterr()
+    delete = ["topics", "delete", "--bootstrap", kafka_bootstrap, "--prefix", topic_prefix]
+
+    assert main(delete) == 0  # no --yes: a list only
+    listed = capsys.readouterr().out
+    assert listed.count("would delete  ") == 9
+    assert other not in listed
+    assert "9 topic(s) would be deleted (add --yes to delete them)" in listed
+
+    assert main([*delete, "--yes"]) == 0
+    assert "9 topic(s) deleted" in capsys.readouterr().out
+    listing = ["topics", "list", "--bootstrap", kafka_bootstrap, "--prefix"]
+    assert main([*listing, topic_prefix]) == 0
+    assert capsys.readouterr().out.count("/ missing") == 9
+    assert main([*listing, other]) == 0
+    assert capsys.readouterr().out.count("/ exists (1 partitions)") == 9
+
+    assert (
+        main(["topics", "delete", "--bootstrap", kafka_bootstrap, "--prefix", other, "--yes"]) == 0
+    )
+    assert "9 topic(s) deleted" in capsys.readouterr().out

@@ -133,3 +133,14 @@ def test_schemas_check_fails_on_an_empty_tree(
     captured = capsys.readouterr()
     assert "stale: docs/asyncapi.yaml" in captured.out
     assert "run 'ticket-router schemas generate'" in captured.err
+
+
+@pytest.mark.parametrize("prefix", ["", "__consumer"])
+def test_topics_delete_refuses_an_empty_or_internal_prefix_before_any_broker_call(
+    prefix: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["topics", "delete", "--bootstrap", "127.0.0.1:1", "--prefix", "t-", "--prefix"]
+    assert main([*argv, prefix, "--yes"]) == 2
+    err = capsys.readouterr().err
+    assert f"refusing to delete by prefix {prefix!r}" in err
+    assert "cannot reach Kafka" not in err

@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import threading
 import uuid
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,6 +33,7 @@ from streams.infra.admin import wait_for_kafka
 from streams.infra.endpoints import LocalEndpoints
 from streams.infra.errors import InfraError
 from streams.infra.scripts import run_script, service_status
+from tests.integration.cleanup import delete_test_topics
 
 _HERE = Path(__file__).resolve().parent
 _STARTED_MARK = "started-by-tests"
@@ -205,23 +204,4 @@ def topic_prefix(request: pytest.FixtureRequest) -> Iterator[str]:
     prefix = f"t-{uuid.uuid4().hex[:8]}."
     yield prefix
     if "kafka_bootstrap" in request.fixturenames:
-        _delete_topics(request.getfixturevalue("kafka_bootstrap"), prefix)
-
-
-def _delete_topics(bootstrap: str, prefix: str) -> None:
-    """Delete a test's topics (in a thread: the test's event loop may still be set)."""
-    from streams.topic_admin import delete_topics
-
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            asyncio.run(delete_topics(bootstrap, [prefix], request_timeout=30.0))
-        except Exception as exc:  # cleanup only: the test's result stands
-            failure.append(exc)
-
-    thread = threading.Thread(target=run, name="delete-test-topics")
-    thread.start()
-    thread.join()
-    if failure:
-        warnings.warn(f"could not delete the topics {prefix}*: {failure[0]}", stacklevel=1)
+        delete_test_topics(request.getfixturevalue("kafka_bootstrap"), prefix)

@@ -15,6 +15,7 @@ import pytest
 import redis.asyncio as redis_asyncio
 
 from streams.app.metrics import METRIC_HELP
+from tests.integration.cleanup import delete_test_topics
 from tests.integration.streaming.harness import (
     Outputs,
     Producer,
@@ -57,6 +58,7 @@ def worker(
     proc.wait_ready(90)
     yield proc
     code = proc.stop()
+    delete_test_topics(kafka_bootstrap, prefix)
     assert code == 0, proc.tail()
     assert not (Path(proc.data_dir) / "RUNNING").exists()  # clean stop
 

@@ -83,6 +83,8 @@ class ConnectorSettings:
     max_events: int | None = None
     exit_when_idle_s: float | None = None
     progress_every_s: float = 10.0
+    max_rate_per_s: float | None = None
+    """Most requests a second (every attempt counts); None: as fast as answers come."""
 
 
 @dataclass(slots=True)
@@ -150,6 +152,7 @@ class Applier:
         self._clock = clock
         self._wall_clock = wall_clock
         self._applied = RecentIds(_SEEN_IDS)
+        self._next_request = float("-inf")
 
     async def apply(self, raw: bytes | None) -> str | None:
         """``None`` when applied or skipped; else why the record must be dead-lettered."""
@@ -192,6 +195,7 @@ class Applier:
         while True:
             attempt += 1
             retry_after = None
+            await self._pace()
             try:
                 response = await self.sender(delivery, cfg.timeout_s)
             except TransientError as exc:
@@ -225,6 +229,16 @@ class Applier:
             if self.metrics is not None:
                 self.metrics.retries.labels(self.target.name).inc()
             await self._sleep(wait)
+
+    async def _pace(self) -> None:
+        """Space requests at least 1 / ``max_rate_per_s`` apart (the helpdesk's API limit)."""
+        rate = self.settings.max_rate_per_s
+        if rate is None:
+            return
+        wait = self._next_request - self._clock()
+        if wait > 0:
+            await self._sleep(wait)
+        self._next_request = max(self._clock(), self._next_request) + 1.0 / rate
 
 
 def _retry_after(value: str | None, now: float) -> float | None:

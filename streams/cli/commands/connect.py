@@ -77,6 +77,12 @@ def register(subparsers: Any) -> None:
         default=900.0,
         help="seconds of failed retries before an event is dead-lettered (0: never)",
     )
+    connect.add_argument(
+        "--max-rate",
+        type=float,
+        help="most requests a second, retries included (default: no limit; e.g. 3 for an "
+        "API limit of 200 a minute)",
+    )
     connect.add_argument("--max-events", type=int, help="stop after this many events")
     connect.add_argument(
         "--exit-when-idle", type=float, help="stop after this many seconds with no new event"
@@ -160,9 +166,10 @@ def _target(args: argparse.Namespace) -> Any:
 def _connect(args: argparse.Namespace) -> int:
     from streams.connectors.runner import ConnectorSettings, run_connector
 
-    for name in ("timeout", "progress"):
-        if getattr(args, name) <= 0:
-            raise CliError(f"--{name} must be above 0", exit_code=2)
+    for name in ("timeout", "progress", "max_rate"):
+        value = getattr(args, name)
+        if value is not None and value <= 0:
+            raise CliError(f"--{name.replace('_', '-')} must be above 0", exit_code=2)
     if not 0 <= args.metrics_port <= 65535:
         raise CliError("--metrics-port must be 0 (off) or a port number", exit_code=2)
     for name in ("give_up_after", "exit_when_idle", "max_events"):
@@ -184,6 +191,7 @@ def _connect(args: argparse.Namespace) -> int:
         max_events=args.max_events,
         exit_when_idle_s=args.exit_when_idle,
         progress_every_s=args.progress,
+        max_rate_per_s=args.max_rate,
     )
     print(
         f"connector {args.target} -> {target.url}: "

@@ -66,6 +66,7 @@ async def receiver() -> AsyncIterator[Receiver]:
         event = orjson.loads(body)
         seen.hooks.append({"signed": ok, "delivery": request.headers["X-Ticket-Router-Delivery"]})
         seen.hooks[-1]["ticket"] = event["ticket_id"]
+        seen.hooks[-1]["at"] = time.monotonic()
         seen.hooked.set()
         if not ok:
             return web.Response(status=401)
@@ -187,7 +188,7 @@ async def test_connect_command_runs_the_webhook_connector(
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "streams", "connect", "webhook",
         "--url", receiver.url + "/hook", "--bootstrap", kafka_bootstrap,
-        "--prefix", topic_prefix, "--exit-when-idle", "3",
+        "--prefix", topic_prefix, "--exit-when-idle", "3", "--max-rate", "4",
         cwd=_REPO, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
@@ -195,6 +196,8 @@ async def test_connect_command_runs_the_webhook_connector(
     assert process.returncode == 0, err.decode()
     assert [hook["ticket"] for hook in receiver.hooks] == ["20", "21"]
     assert all(hook["signed"] for hook in receiver.hooks)
+    first, second = (float(str(hook["at"])) for hook in receiver.hooks)
+    assert second - first >= 0.24  # --max-rate 4: a quarter second apart at least
     assert "applied 2, duplicates skipped 0, dead letters 0" in err.decode()
 
 

@@ -39,12 +39,19 @@ class FakeTime:
 
 
 def _applier(
-    helpdesk: FakeHelpdesk, give_up_after_s: float | None = 900.0, **options: Any
+    helpdesk: FakeHelpdesk,
+    give_up_after_s: float | None = 900.0,
+    max_rate_per_s: float | None = None,
+    **options: Any,
 ) -> tuple[Applier, FakeTime]:
     time = FakeTime()
     target = WebhookTarget("https://hooks.example.com", b"0123456789abcdef", lambda: 1e9)
     settings = ConnectorSettings(
-        bootstrap="unused", backoff_s=0.5, max_backoff_s=4.0, give_up_after_s=give_up_after_s
+        bootstrap="unused",
+        backoff_s=0.5,
+        max_backoff_s=4.0,
+        give_up_after_s=give_up_after_s,
+        max_rate_per_s=max_rate_per_s,
     )
     applier = Applier(target, helpdesk, settings, sleep=time.sleep, clock=time.clock, **options)
     return applier, time
@@ -144,3 +151,34 @@ async def test_metrics_count_outcomes_retries_and_the_delay() -> None:
     assert value("ticket_router_connector_events_total", outcome="dead_letter") == 1
     assert value("ticket_router_connector_retries_total") == 1
     assert value("ticket_router_connector_delay_seconds_sum") == 2.5
+
+
+async def test_max_rate_spaces_every_request_retries_included() -> None:
+    helpdesk = FakeHelpdesk([Response(200), Response(503), Response(200), Response(200)])
+    applier, time = _applier(helpdesk, max_rate_per_s=4.0)  # 0.25 s apart
+    sent_at: list[float] = []
+    sender = applier.sender
+
+    async def timed(delivery: Delivery, timeout_s: float) -> Response:
+        sent_at.append(time.now)
+        return await sender(delivery, timeout_s)
+
+    applier.sender = timed
+    for ticket in ("1", "2", "3"):
+        assert await applier.apply(raw(assigned(ticket))) is None
+    # 1 at 0; 2 at 0.25 (503), its retry after the 0.5 s backoff; 3 a quarter second later
+    assert sent_at == [0.0, 0.25, 0.75, 1.0]
+    time.now += 10.0  # a quiet spell does not bank requests for a burst
+    assert await applier.apply(raw(assigned("4"))) is None
+    assert sent_at[-1] == 11.0
+    assert await applier.apply(raw(assigned("5"))) is None
+    assert sent_at[-1] == 11.25
+
+
+async def test_no_max_rate_sends_without_waiting() -> None:
+    helpdesk = FakeHelpdesk([])
+    applier, time = _applier(helpdesk)
+    for ticket in ("1", "2", "3"):
+        assert await applier.apply(raw(assigned(ticket))) is None
+    assert time.sleeps == []
+    assert len(helpdesk.requests) == 3

@@ -40,6 +40,11 @@ from streams.cli.main import main
             {"TICKET_ROUTER_WEBHOOK_SECRET": "0123456789abcdef"},
             "--timeout must be above 0",
         ),
+        (
+            ["webhook", "--url", "https://h.test", "--max-rate", "0"],
+            {"TICKET_ROUTER_WEBHOOK_SECRET": "0123456789abcdef"},
+            "--max-rate must be above 0",
+        ),
     ],
 )
 def test_configuration_errors(

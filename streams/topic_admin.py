@@ -20,6 +20,7 @@ __all__ = ["TopicAdminError", "TopicState", "delete_topics", "describe_topics", 
 
 _TOPIC_ALREADY_EXISTS = 36
 _UNKNOWN_TOPIC = 3
+_DELETE_CHUNK = 500  # topics per delete request (a long-lived dev broker may hold thousands)
 
 Action = Literal["created", "exists", "missing"]
 
@@ -170,18 +171,21 @@ async def delete_topics(
     try:
         existing = await asyncio.wait_for(admin.list_topics(), request_timeout)
         names = sorted(t for t in existing if t.startswith(tuple(prefixes)))
-        if names and not dry_run:
+        failures: list[str] = []
+        for start in range(0, 0 if dry_run else len(names), _DELETE_CHUNK):
             response = await asyncio.wait_for(
-                admin.delete_topics(names, timeout_ms=int(request_timeout * 1000)),
+                admin.delete_topics(
+                    names[start : start + _DELETE_CHUNK], timeout_ms=int(request_timeout * 1000)
+                ),
                 request_timeout,
             )
-            failures = [
+            failures += [
                 f"{name}: error {code}"
                 for name, code, *_ in response.topic_error_codes
                 if code not in (0, _UNKNOWN_TOPIC)  # already gone: fine
             ]
-            if failures:
-                raise TopicAdminError("Kafka refused to delete topics: " + "; ".join(failures))
+        if failures:
+            raise TopicAdminError("Kafka refused to delete topics: " + "; ".join(failures[:10]))
     finally:
         await admin.close()
     return names

@@ -92,7 +92,7 @@ cleanup() {
     stop worker "$WORKER_PID"
     if [[ -n "${TOPICS_CREATED:-}" ]]; then # a broker that keeps every run's topics runs out of heap
         "$BIN/ticket-router" topics delete --prefix "$TICKET_ROUTER_TOPIC_PREFIX" \
-            --prefix "$TICKET_ROUTER_APP_ID-" --yes --quiet 2>/dev/null |
+            --prefix "$TICKET_ROUTER_APP_ID-" --yes --quiet --timeout 10 2>/dev/null |
             sed 's/^/demo: /' || true
     fi
     if [[ -n "${PROMETHEUS_STARTED:-}" ]]; then

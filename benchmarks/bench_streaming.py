@@ -151,17 +151,14 @@ class Worker:
             TICKET_ROUTER_METRICS_PORT=str(self.port),
             TICKET_ROUTER_TRIAGE_EMBEDDER=embedder,
             TICKET_ROUTER_TRIAGE_BACKEND=self.backend,
-            **(
-                {"TICKET_ROUTER_TRIAGE_BATCH_SIZE": str(self.triage_batch)}
-                if self.triage_batch
-                else {}
-            ),
             TICKET_ROUTER_REDIS_ENABLED="false",
             TICKET_ROUTER_LOG_LEVEL="warning",
             TICKET_ROUTER_GROUP_CONFIG=json.dumps({"default": {"policy": "balanced"}}),
             HF_HUB_OFFLINE="1",
             TRANSFORMERS_OFFLINE="1",
         )
+        if self.triage_batch:  # else the worker's default for the backend
+            env["TICKET_ROUTER_TRIAGE_BATCH_SIZE"] = str(self.triage_batch)
         with self.log.open("wb") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "streams.cli.main", "worker"],

@@ -172,7 +172,8 @@ async def delete_topics(
         existing = await asyncio.wait_for(admin.list_topics(), request_timeout)
         names = sorted(t for t in existing if t.startswith(tuple(prefixes)))
         failures: list[str] = []
-        for start in range(0, 0 if dry_run else len(names), _DELETE_CHUNK):
+        chunks = [] if dry_run else range(0, len(names), _DELETE_CHUNK)
+        for start in chunks:
             response = await asyncio.wait_for(
                 admin.delete_topics(
                     names[start : start + _DELETE_CHUNK], timeout_ms=int(request_timeout * 1000)

@@ -163,13 +163,18 @@ def _target(args: argparse.Namespace) -> Any:
     return FreshdeskTarget(args.url, secret, agents, args.ticket_prefix)
 
 
-def _connect(args: argparse.Namespace) -> int:
-    from streams.connectors.runner import ConnectorSettings, run_connector
-
-    for name in ("timeout", "progress", "max_rate"):
+def _check_above_zero(args: argparse.Namespace, *names: str) -> None:
+    """Options that, when given, must be above 0 (an operator error otherwise)."""
+    for name in names:
         value = getattr(args, name)
         if value is not None and value <= 0:
             raise CliError(f"--{name.replace('_', '-')} must be above 0", exit_code=2)
+
+
+def _connect(args: argparse.Namespace) -> int:
+    from streams.connectors.runner import ConnectorSettings, run_connector
+
+    _check_above_zero(args, "timeout", "progress", "max_rate")
     if not 0 <= args.metrics_port <= 65535:
         raise CliError("--metrics-port must be 0 (off) or a port number", exit_code=2)
     for name in ("give_up_after", "exit_when_idle", "max_events"):
@@ -248,10 +253,7 @@ def _listen(args: argparse.Namespace) -> int:
         raise CliError("--port must be a port number (1-65535)", exit_code=2)
     if not args.path.startswith("/"):
         raise CliError(f"--path must start with '/', got {args.path!r}", exit_code=2)
-    for name in ("max_events", "duration"):
-        value = getattr(args, name)
-        if value is not None and value <= 0:
-            raise CliError(f"--{name.replace('_', '-')} must be above 0", exit_code=2)
+    _check_above_zero(args, "max_events", "duration")
 
     stop = asyncio.Event()
 

@@ -29,10 +29,8 @@ async def served() -> AsyncIterator[tuple[TestClient, WebhookListener, list[str]
         await client.close()
 
 
-def _signed(
-    ticket: str = "123", *, secret: bytes = SECRET, at: float = NOW
-) -> tuple[bytes, dict[str, str]]:
-    event = assigned(ticket)
+def _signed(*, secret: bytes = SECRET, at: float = NOW) -> tuple[bytes, dict[str, str]]:
+    event = assigned()
     delivery = WebhookTarget("http://127.0.0.1/hook", secret, lambda: at).request(event, raw(event))
     return delivery.body, dict(delivery.headers)
 

@@ -53,6 +53,7 @@ from models.tickets import Customer
 from streams.app.settings import TRIAGE_BATCH_BY_BACKEND
 from streams.topic_admin import delete_topics, ensure_topics
 from streams.topics import TopicCatalogue
+from streams.triage.embedding import resolve_backend
 
 ROOT = Path(__file__).resolve().parent.parent
 PARTITIONS = 6
@@ -443,9 +444,10 @@ async def main() -> None:
     parser.add_argument("--embedder", choices=("minilm", "hashing"), default="minilm")
     parser.add_argument(
         "--backend",
-        choices=("torch", "onnx", "onnx-int8"),
-        default="torch",
-        help="triage encoder backend of the worker (onnx ones need the 'onnx' extra)",
+        choices=("auto", "torch", "onnx", "onnx-int8"),
+        default="auto",
+        help="triage encoder backend of the worker (default: the worker's, auto; onnx ones "
+        "need the 'onnx' extra)",
     )
     parser.add_argument(
         "--triage-batch",
@@ -463,7 +465,7 @@ async def main() -> None:
         parser.error("--rate must be a positive number of tickets per second")
     if args.triage_batch is not None and args.triage_batch < 1:
         parser.error("--triage-batch must be at least 1")
-    Worker.backend = args.backend
+    Worker.backend = resolve_backend(args.backend)
     Worker.triage_batch = args.triage_batch
     n_pass, n_route, n_tickets, seconds = (
         (20_000, 10_000, 600, 10) if args.quick else (100_000, 20_000, 3_000, 30)
@@ -471,8 +473,8 @@ async def main() -> None:
     bootstrap = args.bootstrap
     print(
         f"streaming benchmarks on {bootstrap} ({os.cpu_count()} CPUs, embedder "
-        f"{args.embedder}, backend {args.backend}, triage batch "
-        f"{args.triage_batch or TRIAGE_BATCH_BY_BACKEND[args.backend]})"
+        f"{args.embedder}, backend {Worker.backend}, triage batch "
+        f"{args.triage_batch or TRIAGE_BATCH_BY_BACKEND[Worker.backend]})"
     )
     try:
         await _run_all(args, bootstrap, (n_pass, n_route, n_tickets, seconds))

@@ -142,6 +142,11 @@ def build_triage(settings: Settings) -> Any:
     return TriageService.from_settings(triage_settings)
 
 
+def _encoder_backend(service: Any) -> str | None:
+    """The backend the triage service's encoder runs (``None`` when it has none)."""
+    return getattr(getattr(service, "embedder", None), "backend", None)
+
+
 def _books_table_class() -> type:
     import faust
 
@@ -296,7 +301,7 @@ def build_app(
         triage_stage,
         topics,
         send,
-        batch_size=settings.triage_batch(),
+        batch_size=settings.triage_batch(_encoder_backend(service)),
         batch_timeout_s=settings.triage_batch_timeout_s,
         executor=executor,
     )

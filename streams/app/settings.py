@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from streams.files import read_config
 from streams.topics import DEFAULT_PARTITIONS, TopicCatalogue
+from streams.triage.embedding import resolve_backend
 
 __all__ = ["ENV_PREFIX", "TRIAGE_BATCH_BY_BACKEND", "Settings"]
 
@@ -81,8 +82,10 @@ class Settings(BaseSettings):
         None, description="Sentence-transformers model dir (default: the packaged MiniLM)."
     )
     triage_device: str = Field("cpu", description="Torch device of the encoder: cpu, cuda, ...")
-    triage_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
-        "torch", description="Encoder backend; the onnx ones need onnxruntime and onnx."
+    triage_backend: Literal["auto", "torch", "onnx", "onnx-int8"] = Field(
+        "auto",
+        description="Encoder backend; 'auto': onnx-int8 on a CPU when onnxruntime and onnx "
+        "are installed (the 'onnx' extra), else torch.",
     )
     triage_max_seq_length: int = Field(
         128, ge=16, le=512, description="Tokens per ticket text the encoder reads."
@@ -182,9 +185,11 @@ class Settings(BaseSettings):
         default.setdefault("policy", self.default_policy)
         return {"default": default, "groups": dict(data.get("groups") or {})}
 
-    def triage_batch(self) -> int:
-        """Most tickets per triage batch: the setting, else the backend's default."""
-        return self.triage_batch_size or TRIAGE_BATCH_BY_BACKEND[self.triage_backend]
+    def triage_batch(self, backend: str | None = None) -> int:
+        """Most tickets per triage batch: the setting, else the default of ``backend``
+        (the one the encoder runs; by default the configured one, ``auto`` resolved)."""
+        backend = backend or resolve_backend(self.triage_backend, self.triage_device)
+        return self.triage_batch_size or TRIAGE_BATCH_BY_BACKEND.get(backend, 64)
 
     def metrics_url(self) -> str | None:
         """Where metrics are served, or None when off."""

@@ -64,7 +64,7 @@ class TriageSettings:
     catalogue_path: str | None = None
     model_path: str | None = None
     device: str = "cpu"
-    backend: str = "torch"
+    backend: str = "auto"
     max_seq_length: int = 128
     batch_size: int = 8
     threshold: float = 0.5

@@ -96,7 +96,11 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model-path", help="sentence-transformers model directory")
     parser.add_argument("--device", default="cpu", help="torch device (default: cpu)")
     parser.add_argument(
-        "--backend", choices=("torch", "onnx", "onnx-int8"), default="torch", help="model backend"
+        "--backend",
+        choices=("auto", "torch", "onnx", "onnx-int8"),
+        default="auto",
+        help="encoder backend (default auto: onnx-int8 on a CPU when the 'onnx' extra is "
+        "installed, else torch; the worker's default too)",
     )
     parser.add_argument("--max-seq-length", type=int, default=128, help="tokens per text")
     parser.add_argument(

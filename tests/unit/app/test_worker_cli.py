@@ -138,7 +138,7 @@ def test_no_redis_url_is_needed_when_the_live_view_is_off() -> None:
 @pytest.mark.parametrize(
     ("env", "expected"),
     [
-        ({}, 64),
+        ({"TICKET_ROUTER_TRIAGE_BACKEND": "torch"}, 64),
         ({"TICKET_ROUTER_TRIAGE_BACKEND": "onnx"}, 128),
         ({"TICKET_ROUTER_TRIAGE_BACKEND": "onnx-int8"}, 256),
         (
@@ -153,6 +153,21 @@ def test_the_triage_batch_follows_the_backend_unless_set(
     from streams.app.settings import Settings
 
     assert Settings.from_env(env).triage_batch() == expected
+
+
+@pytest.mark.parametrize(("installed", "expected"), [(True, 256), (False, 64)])
+def test_the_auto_backend_batches_as_the_encoder_it_stands_for(
+    monkeypatch: pytest.MonkeyPatch, installed: bool, expected: int
+) -> None:
+    from streams.app.settings import Settings
+    from streams.triage import embedding
+
+    monkeypatch.setattr(embedding, "onnx_installed", lambda: installed)
+    settings = Settings.from_env({})
+    assert settings.triage_backend == "auto"
+    assert settings.triage_batch() == expected
+    assert Settings.from_env({"TICKET_ROUTER_TRIAGE_DEVICE": "cuda"}).triage_batch() == 64
+    assert settings.triage_batch("torch") == 64  # the encoder fell back: its batch
 
 
 def test_a_triage_batch_below_one_is_refused() -> None:

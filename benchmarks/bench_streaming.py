@@ -53,7 +53,7 @@ from models.tickets import Customer
 from streams.app.settings import TRIAGE_BATCH_BY_BACKEND
 from streams.topic_admin import delete_topics, ensure_topics
 from streams.topics import TopicCatalogue
-from streams.triage.embedding import resolve_backend
+from streams.triage.embedding import AUTO, BACKEND_CHOICES, resolve_backend
 
 ROOT = Path(__file__).resolve().parent.parent
 PARTITIONS = 6
@@ -444,8 +444,8 @@ async def main() -> None:
     parser.add_argument("--embedder", choices=("minilm", "hashing"), default="minilm")
     parser.add_argument(
         "--backend",
-        choices=("auto", "torch", "onnx", "onnx-int8"),
-        default="auto",
+        choices=BACKEND_CHOICES,
+        default=AUTO,
         help="triage encoder backend of the worker (default: the worker's, auto; onnx ones "
         "need the 'onnx' extra)",
     )

@@ -189,7 +189,7 @@ class Settings(BaseSettings):
         """Most tickets per triage batch: the setting, else the default of ``backend``
         (the one the encoder runs; by default the configured one, ``auto`` resolved)."""
         backend = backend or resolve_backend(self.triage_backend, self.triage_device)
-        return self.triage_batch_size or TRIAGE_BATCH_BY_BACKEND.get(backend, 64)
+        return self.triage_batch_size or TRIAGE_BATCH_BY_BACKEND[backend]
 
     def metrics_url(self) -> str | None:
         """Where metrics are served, or None when off."""

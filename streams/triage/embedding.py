@@ -25,6 +25,7 @@ import numpy as np
 __all__ = [
     "AUTO",
     "BACKENDS",
+    "BACKEND_CHOICES",
     "EmbedderConfig",
     "SentenceTransformerEmbedder",
     "default_model_path",
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 
 AUTO = "auto"
 BACKENDS = ("torch", "onnx", "onnx-int8")
+BACKEND_CHOICES = (AUTO, *BACKENDS)  # what a user may name
 # Cache ids: a change to how a backend computes vectors gets a new id (old caches unused).
 # The ONNX ids name the token-length batching too: int8's activation scales depend on
 # what shares a pass, so its vectors moved a little when batching changed.
@@ -90,8 +92,8 @@ class SentenceTransformerEmbedder:
 
     def __init__(self, config: EmbedderConfig | None = None) -> None:
         config = config or EmbedderConfig()
-        if config.backend not in (AUTO, *BACKENDS):
-            raise ValueError(f"backend {config.backend!r} unknown; use one of {(AUTO, *BACKENDS)}")
+        if config.backend not in BACKEND_CHOICES:
+            raise ValueError(f"backend {config.backend!r} unknown; use one of {BACKEND_CHOICES}")
         # ``config`` names the backend that runs (never ``auto``), so its model id too
         self.config = replace(config, backend=resolve_backend(config.backend, config.device))
         try:

@@ -97,6 +97,8 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--device", default="cpu", help="torch device (default: cpu)")
     parser.add_argument(
         "--backend",
+        # streams.triage.embedding.BACKEND_CHOICES, written out: importing it (numpy)
+        # would slow every command's start
         choices=("auto", "torch", "onnx", "onnx-int8"),
         default="auto",
         help="encoder backend (default auto: onnx-int8 on a CPU when the 'onnx' extra is "

@@ -81,3 +81,16 @@ def test_a_backend_named_explicitly_does_not_fall_back(monkeypatch: pytest.Monke
 def test_an_unknown_backend_is_refused() -> None:
     with pytest.raises(ValueError, match=r"backend 'tensorrt' unknown; use one of \('auto'"):
         SentenceTransformerEmbedder(EmbedderConfig(backend="tensorrt"))
+
+
+def test_the_cli_offers_the_backends_the_embedder_takes() -> None:
+    import argparse
+
+    from streams.cli.commands.triage import _add_model_options
+    from streams.triage.embedding import BACKEND_CHOICES
+
+    parser = argparse.ArgumentParser()
+    _add_model_options(parser)
+    action = next(a for a in parser._actions if a.dest == "backend")
+    assert tuple(action.choices) == BACKEND_CHOICES
+    assert action.default == "auto"

@@ -31,7 +31,7 @@ import subprocess
 import sys
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,43 +109,50 @@ def fetch(encoder: OnnxEncoder) -> Path:
     return target
 
 
-def encode_onnx(encoder: OnnxEncoder, texts: list[str], max_len: int) -> np.ndarray:
-    """Unit vectors from the encoder, batched by length; one ONNX Runtime session."""
-    try:
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
-    except ImportError as exc:
-        sys.exit(f"{exc}: the other encoders need the onnx extra (pip install -e '.[onnx]')")
+class OnnxModel:
+    """An extra encoder, loaded once (fetched first if need be): texts -> unit vectors,
+    batched by length."""
 
-    directory = fetch(encoder)
-    tokenizer = Tokenizer.from_file(str(directory / f"{encoder.stem}-tokenizer.json"))
-    tokenizer.enable_truncation(max_length=max_len)
-    tokenizer.enable_padding()
-    session = ort.InferenceSession(
-        str(directory / f"{encoder.stem}.onnx"), providers=["CPUExecutionProvider"]
-    )
-    wanted = {item.name for item in session.get_inputs()}
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    out = np.zeros((len(texts), 0), dtype=np.float32)
-    for start in range(0, len(order), 64):
-        batch = order[start : start + 64]
-        encoded = tokenizer.encode_batch([encoder.prefix + texts[i] for i in batch])
+    def __init__(self, encoder: OnnxEncoder, max_len: int) -> None:
+        try:
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+        except ImportError as exc:
+            sys.exit(f"{exc}: the other encoders need the onnx extra (pip install -e '.[onnx]')")
+        directory = fetch(encoder)
+        self.encoder = encoder
+        self.tokenizer = Tokenizer.from_file(str(directory / f"{encoder.stem}-tokenizer.json"))
+        self.tokenizer.enable_truncation(max_length=max_len)
+        self.tokenizer.enable_padding()
+        self.session = ort.InferenceSession(
+            str(directory / f"{encoder.stem}.onnx"), providers=["CPUExecutionProvider"]
+        )
+        self.inputs = {item.name for item in self.session.get_inputs()}
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        parts = [
+            self._batch([texts[i] for i in order[at : at + 64]]) for at in range(0, len(order), 64)
+        ]
+        out = np.empty_like(np.vstack(parts))
+        out[order] = np.vstack(parts)
+        return out
+
+    def _batch(self, texts: list[str]) -> np.ndarray:
+        encoded = self.tokenizer.encode_batch([self.encoder.prefix + text for text in texts])
         ids = np.asarray([e.ids for e in encoded], dtype=np.int64)
         mask = np.asarray([e.attention_mask for e in encoded], dtype=np.int64)
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        hidden = session.run(None, {k: v for k, v in feeds.items() if k in wanted})[0]
-        if encoder.pooling == "cls":
+        hidden = self.session.run(None, {k: v for k, v in feeds.items() if k in self.inputs})[0]
+        if self.encoder.pooling == "cls":
             pooled = hidden[:, 0]
         else:
             weights = mask[..., None].astype(np.float32)
             pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-        if out.shape[1] == 0:
-            out = np.zeros((len(texts), pooled.shape[1]), dtype=np.float32)
-        out[batch] = pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
-    return out
+        return (pooled / np.linalg.norm(pooled, axis=1, keepdims=True)).astype(np.float32)
 
 
-def encoder_for(name: str, max_len: int) -> tuple[str, Callable[[list[str]], np.ndarray]]:
+def encoder_for(name: str, max_len: int) -> tuple[str, Callable[[Sequence[str]], np.ndarray]]:
     """(cache id, texts -> unit vectors) for ``minilm`` (a backend may follow: ``minilm:onnx-int8``;
     torch by default), ``e5`` or ``bge``; models are loaded (and fetched) here."""
     if name.startswith("minilm"):
@@ -153,9 +160,8 @@ def encoder_for(name: str, max_len: int) -> tuple[str, Callable[[list[str]], np.
         config = EmbedderConfig(backend=backend, max_seq_length=max_len, batch_size=64)
         return config.model_id, SentenceTransformerEmbedder(config).encode_raw
     encoder = EXTRAS[name]
-    fetch(encoder)
     model_id = f"{encoder.stem}|onnx-int8|{encoder.pooling}|{encoder.prefix}|{max_len}"
-    return model_id, lambda batch: encode_onnx(encoder, list(batch), max_len)
+    return model_id, OnnxModel(encoder, max_len)
 
 
 def speed(names: list[str], texts: list[str], max_len: int) -> None:

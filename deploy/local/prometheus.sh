@@ -104,10 +104,13 @@ cmd_up() {
     nohup prometheus --config.file="$CONFIG" --web.listen-address="$HOST:$PORT" \
         --storage.tsdb.path="$PROM_DIR/data" --storage.tsdb.retention.time=2d \
         >>"$LOG" 2>&1 9>&- </dev/null &
-    echo $! >"$PIDFILE"
+    local started=$!
+    echo "$started" >"$PIDFILE"
     local waited=0
     until ready; do
-        if ! running_pid >/dev/null; then
+        # the pid just started, not running_pid: its command line reads empty while
+        # nohup execs prometheus, which made a healthy start look like an exit
+        if ! kill -0 "$started" 2>/dev/null; then
             log_tail
             die "prometheus exited during start (log tail above, full log $LOG)."
         fi
